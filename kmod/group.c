@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The registry of counter groups and the state each is in on this kernel.
+ * GET_INFO reports it so that a user can tell "zero" from "not available
+ * here, and why".
+ */
+#include <linux/kernel.h>
+#include <linux/nkstat.h>
+
+#include "group.h"
+#include "version.h"
+
+static struct nks_group nks_groups[] = {
+	{ .id = NKSTAT_GROUP_NEIGH, .name = "neigh" },
+	{ .id = NKSTAT_GROUP_PORTS, .name = "ports" },
+	{ .id = NKSTAT_GROUP_TCP, .name = "tcp" },
+};
+
+void nks_groups_init(void)
+{
+	struct nks_group *grp;
+
+	for (grp = nks_groups; grp < nks_groups + ARRAY_SIZE(nks_groups); grp++) {
+		if (!grp->init) {
+			grp->state = NKSTAT_GROUP_STATE_UNAVAILABLE;
+			grp->reason = "not implemented in nkstat " NKSTAT_VERSION;
+			continue;
+		}
+		if (grp->init(grp)) {
+			grp->state = NKSTAT_GROUP_STATE_UNAVAILABLE;
+			if (!grp->reason)
+				grp->reason = "initialisation failed";
+			continue;
+		}
+		grp->state = grp->n_unavail ? NKSTAT_GROUP_STATE_PARTIAL :
+					      NKSTAT_GROUP_STATE_ACTIVE;
+	}
+}
+
+void nks_groups_exit(void)
+{
+	struct nks_group *grp = nks_groups + ARRAY_SIZE(nks_groups);
+
+	while (grp-- > nks_groups) {
+		if (grp->state != NKSTAT_GROUP_STATE_UNAVAILABLE && grp->exit)
+			grp->exit(grp);
+	}
+}
+
+const struct nks_group *nks_group_find(u32 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(nks_groups); i++) {
+		if (nks_groups[i].id == id)
+			return &nks_groups[i];
+	}
+	return NULL;
+}
+
+const struct nks_group *nks_group_at(unsigned int i)
+{
+	return i < ARRAY_SIZE(nks_groups) ? &nks_groups[i] : NULL;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _NKS_GROUP_H
+#define _NKS_GROUP_H
+
+#include <linux/types.h>
+
+/* A hook a group attached, or tried to, at load time. */
+struct nks_hook {
+	const char *name;
+	u32 kind;		/* enum nkstat_hook_kind */
+	int err;		/* 0, or the errno attaching failed with */
+};
+
+/* A counter of an active group that this kernel cannot provide. */
+struct nks_unavail {
+	const char *counter;
+	const char *reason;
+};
+
+/*
+ * A counter group: one incident's worth of counters. init() attaches the
+ * group's hooks and records each in @hooks. It returns 0 when the group
+ * can report (listing in @unavail what it cannot), or a negative errno
+ * with @reason set when it cannot report at all. A group failing never
+ * fails the module load.
+ */
+struct nks_group {
+	u32 id;			/* enum nkstat_group */
+	const char *name;
+	int (*init)(struct nks_group *grp);
+	void (*exit)(struct nks_group *grp);
+
+	/* Set at load time, read-only afterwards. */
+	u32 state;		/* enum nkstat_group_state */
+	const char *reason;
+	const struct nks_hook *hooks;
+	unsigned int n_hooks;
+	const struct nks_unavail *unavail;
+	unsigned int n_unavail;
+};
+
+void nks_groups_init(void);
+void nks_groups_exit(void);
+
+const struct nks_group *nks_group_find(u32 id);
+/* The i-th group, or NULL past the last one. */
+const struct nks_group *nks_group_at(unsigned int i);
+
+#endif /* _NKS_GROUP_H */

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "nkstat" generic netlink family. Every command has its own strict
+ * policy; anything a command does not take is refused with an extack
+ * message. Replies are filled from snapshots, never under a kernel lock.
+ */
+#include <linux/kernel.h>
+#include <linux/nkstat.h>
+#include <linux/utsname.h>
+#include <net/genetlink.h>
+
+#include "group.h"
+#include "netlink.h"
+#include "netns.h"
+#include "version.h"
+
+static struct genl_family nks_genl_family;
+
+static int nks_nl_fill_hook(struct sk_buff *msg, const struct nks_hook *hook)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, NKSTAT_GROUP_A_HOOK);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(msg, NKSTAT_HOOK_A_NAME, hook->name) ||
+	    nla_put_u32(msg, NKSTAT_HOOK_A_KIND, hook->kind) ||
+	    (hook->err && nla_put_u32(msg, NKSTAT_HOOK_A_ERROR, -hook->err)))
+		goto err_cancel;
+	nla_nest_end(msg, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}
+
+static int nks_nl_fill_unavail(struct sk_buff *msg,
+			       const struct nks_unavail *unavail)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, NKSTAT_GROUP_A_UNAVAILABLE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(msg, NKSTAT_UNAVAIL_A_COUNTER, unavail->counter) ||
+	    nla_put_string(msg, NKSTAT_UNAVAIL_A_REASON, unavail->reason)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int nks_nl_fill_group(struct sk_buff *msg, const struct nks_group *grp)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	nest = nla_nest_start(msg, NKSTAT_A_GROUP);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, NKSTAT_GROUP_A_ID, grp->id) ||
+	    nla_put_string(msg, NKSTAT_GROUP_A_NAME, grp->name) ||
+	    nla_put_u32(msg, NKSTAT_GROUP_A_STATE, grp->state) ||
+	    (grp->reason &&
+	     nla_put_string(msg, NKSTAT_GROUP_A_REASON, grp->reason)))
+		goto err_cancel;
+	for (i = 0; i < grp->n_hooks; i++) {
+		if (nks_nl_fill_hook(msg, &grp->hooks[i]))
+			goto err_cancel;
+	}
+	for (i = 0; i < grp->n_unavail; i++) {
+		if (nks_nl_fill_unavail(msg, &grp->unavail[i]))
+			goto err_cancel;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}
+
+static int nks_nl_fill_info(struct sk_buff *msg, struct net *net,
+			    const struct nks_group *only)
+{
+	const struct nks_group *grp;
+	unsigned int i;
+
+	if (nla_put_string(msg, NKSTAT_A_MODULE_VERSION, NKSTAT_VERSION) ||
+	    nla_put_string(msg, NKSTAT_A_KERNEL_RELEASE,
+			   init_utsname()->release) ||
+	    nla_put_u64_64bit(msg, NKSTAT_A_NETNS_REQUESTS,
+			      nks_netns_requests(net), NKSTAT_A_PAD))
+		return -EMSGSIZE;
+	for (i = 0; (grp = nks_group_at(i)); i++) {
+		if (only && grp != only)
+			continue;
+		if (nks_nl_fill_group(msg, grp))
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
+static int nks_nl_get_info_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	const struct nks_group *only = NULL;
+	struct nlattr *attr;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	attr = info->attrs[NKSTAT_A_GROUP_ID];
+	if (attr) {
+		only = nks_group_find(nla_get_u32(attr));
+		if (!only) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "unknown counter group");
+			return -EINVAL;
+		}
+	}
+
+	nks_netns_count_request(net);
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &nks_genl_family, 0,
+				NKSTAT_CMD_GET_INFO);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	err = nks_nl_fill_info(msg, net, only);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(info->extack, "reply does not fit in a message");
+		goto err_free;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
+}
+
+static const struct nla_policy nks_nl_get_info_policy[NKSTAT_A_GROUP_ID + 1] = {
+	[NKSTAT_A_GROUP_ID] = { .type = NLA_U32 },
+};
+
+static const struct genl_ops nks_genl_ops[] = {
+	{
+		.cmd = NKSTAT_CMD_GET_INFO,
+		.doit = nks_nl_get_info_doit,
+		.policy = nks_nl_get_info_policy,
+		.maxattr = ARRAY_SIZE(nks_nl_get_info_policy) - 1,
+	},
+};
+
+static struct genl_family nks_genl_family __ro_after_init = {
+	.name = NKSTAT_GENL_NAME,
+	.version = NKSTAT_GENL_VERSION,
+	.module = THIS_MODULE,
+	.netnsok = true,
+	.parallel_ops = true,
+	.ops = nks_genl_ops,
+	.n_ops = ARRAY_SIZE(nks_genl_ops),
+	/* strict header checks and policies for every command */
+	.resv_start_op = NKSTAT_CMD_GET_INFO,
+};
+
+int __init nks_genl_init(void)
+{
+	return genl_register_family(&nks_genl_family);
+}
+
+void nks_genl_exit(void)
+{
+	genl_unregister_family(&nks_genl_family);
+}
