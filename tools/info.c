@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nkstat info: the module, the kernel, and each counter group's state
+ * with the hooks it uses and the counters this kernel cannot provide.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <linux/nkstat.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include "nkstat.h"
+
+#define NKS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const nks_group_names[] = {
+	[NKSTAT_GROUP_NEIGH] = "neigh",
+	[NKSTAT_GROUP_PORTS] = "ports",
+	[NKSTAT_GROUP_TCP] = "tcp",
+};
+
+static const char *const nks_state_names[] = {
+	[NKSTAT_GROUP_STATE_ACTIVE] = "active",
+	[NKSTAT_GROUP_STATE_PARTIAL] = "partial",
+	[NKSTAT_GROUP_STATE_UNAVAILABLE] = "unavailable",
+};
+
+static const char *const nks_hook_kind_names[] = {
+	[NKSTAT_HOOK_KIND_KPROBE] = "kprobe",
+	[NKSTAT_HOOK_KIND_KRETPROBE] = "kretprobe",
+	[NKSTAT_HOOK_KIND_TRACEPOINT] = "tracepoint",
+	[NKSTAT_HOOK_KIND_SYMBOL] = "symbol",
+	[NKSTAT_HOOK_KIND_WALK] = "walk",
+};
+
+const char *nks_group_name(uint32_t id)
+{
+	return id < NKS_ARRAY_SIZE(nks_group_names) ? nks_group_names[id] : NULL;
+}
+
+int nks_group_id(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NKS_ARRAY_SIZE(nks_group_names); i++) {
+		if (nks_group_names[i] && !strcmp(name, nks_group_names[i]))
+			return (int)i;
+	}
+	return -1;
+}
+
+void nks_print_groups(FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < NKS_ARRAY_SIZE(nks_group_names); i++) {
+		if (nks_group_names[i])
+			fprintf(f, " %s", nks_group_names[i]);
+	}
+}
+
+/*
+ * The name of an enum value held by @a, "unknown-N" for a value from a
+ * newer module, or NULL when @a is missing.
+ */
+static const char *nks_enum_attr(struct nlattr *a, const char *const *names,
+				 size_t n, char *buf, size_t len)
+{
+	uint32_t v;
+
+	if (!a)
+		return NULL;
+	v = nla_get_u32(a);
+	if (v < n && names[v])
+		return names[v];
+	snprintf(buf, len, "unknown-%u", v);
+	return buf;
+}
+
+#define NKS_ENUM_ATTR(a, names, buf) \
+	nks_enum_attr(a, names, NKS_ARRAY_SIZE(names), buf, sizeof(buf))
+
+static const char *nks_str_attr(struct nlattr *a)
+{
+	return a ? nla_get_string(a) : NULL;
+}
+
+static const char *nks_errno_attr(struct nlattr *a)
+{
+	return a ? strerror((int)nla_get_u32(a)) : NULL;
+}
+
+static const char *nks_or_na(const char *s)
+{
+	return s ? s : "n/a";
+}
+
+static void nks_info_json_hook(struct nks_json *j, struct nlattr *nest)
+{
+	struct nlattr *tb[NKSTAT_HOOK_A_MAX + 1];
+	char buf[32];
+
+	nla_parse_nested(tb, NKSTAT_HOOK_A_MAX, nest, NULL);
+	nks_json_open(j, '{');
+	nks_json_kstr(j, "name", nks_str_attr(tb[NKSTAT_HOOK_A_NAME]));
+	nks_json_kstr(j, "kind", NKS_ENUM_ATTR(tb[NKSTAT_HOOK_A_KIND],
+					       nks_hook_kind_names, buf));
+	nks_json_kstr(j, "error", nks_errno_attr(tb[NKSTAT_HOOK_A_ERROR]));
+	nks_json_close(j, '}');
+}
+
+static void nks_info_json_unavail(struct nks_json *j, struct nlattr *nest)
+{
+	struct nlattr *tb[NKSTAT_UNAVAIL_A_MAX + 1];
+
+	nla_parse_nested(tb, NKSTAT_UNAVAIL_A_MAX, nest, NULL);
+	nks_json_open(j, '{');
+	nks_json_kstr(j, "counter", nks_str_attr(tb[NKSTAT_UNAVAIL_A_COUNTER]));
+	nks_json_kstr(j, "reason", nks_str_attr(tb[NKSTAT_UNAVAIL_A_REASON]));
+	nks_json_close(j, '}');
+}
+
+/* Writes the nested attributes of type @type inside @grp as a JSON array. */
+static void nks_info_json_list(struct nks_json *j, struct nlattr *grp,
+			       int type, const char *key,
+			       void (*one)(struct nks_json *, struct nlattr *))
+{
+	struct nlattr *a;
+	int rem;
+
+	nks_json_key(j, key);
+	nks_json_open(j, '[');
+	nla_for_each_nested(a, grp, rem) {
+		if (nla_type(a) == type)
+			one(j, a);
+	}
+	nks_json_close(j, ']');
+}
+
+static void nks_info_json_group(struct nks_json *j, struct nlattr *grp)
+{
+	struct nlattr *tb[NKSTAT_GROUP_A_MAX + 1];
+	char buf[32];
+
+	nla_parse_nested(tb, NKSTAT_GROUP_A_MAX, grp, NULL);
+	nks_json_open(j, '{');
+	nks_json_kstr(j, "name", nks_str_attr(tb[NKSTAT_GROUP_A_NAME]));
+	nks_json_key(j, "id");
+	if (tb[NKSTAT_GROUP_A_ID])
+		nks_json_u64(j, nla_get_u32(tb[NKSTAT_GROUP_A_ID]));
+	else
+		nks_json_null(j);
+	nks_json_kstr(j, "state", NKS_ENUM_ATTR(tb[NKSTAT_GROUP_A_STATE],
+						nks_state_names, buf));
+	nks_json_kstr(j, "reason", nks_str_attr(tb[NKSTAT_GROUP_A_REASON]));
+	nks_info_json_list(j, grp, NKSTAT_GROUP_A_HOOK, "hooks",
+			   nks_info_json_hook);
+	nks_info_json_list(j, grp, NKSTAT_GROUP_A_UNAVAILABLE, "unavailable",
+			   nks_info_json_unavail);
+	nks_json_close(j, '}');
+}
+
+static void nks_info_json(const struct nks_reply *r, bool pretty)
+{
+	struct nks_json j;
+	struct nlattr *a;
+	int rem;
+
+	nks_json_init(&j, stdout, pretty);
+	nks_json_open(&j, '{');
+	nks_json_key(&j, "info");
+	nks_json_open(&j, '{');
+	nks_json_kstr(&j, "tool_version", NKSTAT_VERSION);
+	nks_json_kstr(&j, "module_version",
+		      nks_str_attr(r->tb[NKSTAT_A_MODULE_VERSION]));
+	nks_json_kstr(&j, "kernel_release",
+		      nks_str_attr(r->tb[NKSTAT_A_KERNEL_RELEASE]));
+	nks_json_key(&j, "netns_requests");
+	if (r->tb[NKSTAT_A_NETNS_REQUESTS])
+		nks_json_u64(&j, nla_get_u64(r->tb[NKSTAT_A_NETNS_REQUESTS]));
+	else
+		nks_json_null(&j);
+	nks_json_key(&j, "groups");
+	nks_json_open(&j, '[');
+	nla_for_each_attr(a, r->attrs, r->len, rem) {
+		if (nla_type(a) == NKSTAT_A_GROUP)
+			nks_info_json_group(&j, a);
+	}
+	nks_json_close(&j, ']');
+	nks_json_close(&j, '}');
+	nks_json_close(&j, '}');
+	nks_json_end(&j);
+}
+
+static void nks_info_text_hook(struct nlattr *nest)
+{
+	struct nlattr *tb[NKSTAT_HOOK_A_MAX + 1];
+	char buf[32];
+
+	nla_parse_nested(tb, NKSTAT_HOOK_A_MAX, nest, NULL);
+	printf("%-8s   hook %s %s", "",
+	       nks_or_na(NKS_ENUM_ATTR(tb[NKSTAT_HOOK_A_KIND],
+				       nks_hook_kind_names, buf)),
+	       nks_or_na(nks_str_attr(tb[NKSTAT_HOOK_A_NAME])));
+	if (tb[NKSTAT_HOOK_A_ERROR])
+		printf(": failed, %s", nks_errno_attr(tb[NKSTAT_HOOK_A_ERROR]));
+	putchar('\n');
+}
+
+static void nks_info_text_unavail(struct nlattr *nest)
+{
+	struct nlattr *tb[NKSTAT_UNAVAIL_A_MAX + 1];
+
+	nla_parse_nested(tb, NKSTAT_UNAVAIL_A_MAX, nest, NULL);
+	printf("%-8s   n/a  %s: %s\n", "",
+	       nks_or_na(nks_str_attr(tb[NKSTAT_UNAVAIL_A_COUNTER])),
+	       nks_or_na(nks_str_attr(tb[NKSTAT_UNAVAIL_A_REASON])));
+}
+
+static void nks_info_text_group(struct nlattr *grp)
+{
+	struct nlattr *tb[NKSTAT_GROUP_A_MAX + 1];
+	struct nlattr *a;
+	char buf[32];
+	int rem;
+
+	nla_parse_nested(tb, NKSTAT_GROUP_A_MAX, grp, NULL);
+	printf("%-8s %-12s %s\n", nks_or_na(nks_str_attr(tb[NKSTAT_GROUP_A_NAME])),
+	       nks_or_na(NKS_ENUM_ATTR(tb[NKSTAT_GROUP_A_STATE],
+				       nks_state_names, buf)),
+	       tb[NKSTAT_GROUP_A_REASON] ?
+	       nks_str_attr(tb[NKSTAT_GROUP_A_REASON]) : "");
+	nla_for_each_nested(a, grp, rem) {
+		if (nla_type(a) == NKSTAT_GROUP_A_HOOK)
+			nks_info_text_hook(a);
+		else if (nla_type(a) == NKSTAT_GROUP_A_UNAVAILABLE)
+			nks_info_text_unavail(a);
+	}
+}
+
+static void nks_info_text(const struct nks_reply *r)
+{
+	struct nlattr *a;
+	int rem;
+
+	printf("module   nkstat %s\n",
+	       nks_or_na(nks_str_attr(r->tb[NKSTAT_A_MODULE_VERSION])));
+	printf("kernel   %s\n",
+	       nks_or_na(nks_str_attr(r->tb[NKSTAT_A_KERNEL_RELEASE])));
+	printf("tool     nkstat %s\n", NKSTAT_VERSION);
+	if (r->tb[NKSTAT_A_NETNS_REQUESTS])
+		printf("requests %llu served in this netns\n",
+		       (unsigned long long)nla_get_u64(r->tb[NKSTAT_A_NETNS_REQUESTS]));
+	else
+		printf("requests n/a\n");
+	printf("\n%-8s %-12s %s\n", "GROUP", "STATE", "DETAIL");
+	nla_for_each_attr(a, r->attrs, r->len, rem) {
+		if (nla_type(a) == NKSTAT_A_GROUP)
+			nks_info_text_group(a);
+	}
+}
+
+int nks_info_print(const struct nks_reply *reply, void *arg)
+{
+	const struct nks_opts *opts = arg;
+
+	if (opts->json)
+		nks_info_json(reply, opts->pretty);
+	else
+		nks_info_text(reply);
+	return 0;
+}
+
+int nks_cmd_info(const struct nks_opts *opts, int argc, char **argv)
+{
+	struct nks_nl nl;
+	struct nl_msg *msg;
+	int group = 0;
+	int ret;
+
+	if (argc > 1) {
+		fprintf(stderr, "nkstat: info takes at most one group; try 'nkstat help'\n");
+		return NKS_EXIT_USAGE;
+	}
+	if (argc == 1) {
+		group = nks_group_id(argv[0]);
+		if (group < 0) {
+			fprintf(stderr, "nkstat: unknown group '%s' (groups:", argv[0]);
+			nks_print_groups(stderr);
+			fprintf(stderr, ")\n");
+			return NKS_EXIT_USAGE;
+		}
+	}
+
+	ret = nks_nl_open(&nl);
+	if (ret)
+		return ret;
+	msg = nks_nl_msg(&nl, NKSTAT_CMD_GET_INFO, 0);
+	if (!msg || (group && nla_put_u32(msg, NKSTAT_A_GROUP_ID, group))) {
+		nlmsg_free(msg);
+		nks_nl_close(&nl);
+		fprintf(stderr, "nkstat: out of memory\n");
+		return NKS_EXIT_KERNEL;
+	}
+	ret = nks_nl_request(&nl, msg, nks_info_print, (void *)opts);
+	nks_nl_close(&nl);
+	return ret;
+}

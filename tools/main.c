@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nkstat [OPTIONS] [OBJECT [ARGS...]]
+ *
+ * Objects are looked up in a table, by full name or unique prefix, the
+ * way ip(8) does. Exit codes are in nkstat.h and docs/nkstat.8.
+ */
+#include <getopt.h>
+#include <string.h>
+
+#include "nkstat.h"
+
+struct nks_command {
+	const char *name;
+	int (*fn)(const struct nks_opts *opts, int argc, char **argv);
+	const char *args;
+	const char *help;
+};
+
+static int nks_cmd_help(const struct nks_opts *opts, int argc, char **argv);
+static int nks_cmd_version(const struct nks_opts *opts, int argc, char **argv);
+
+static const struct nks_command nks_commands[] = {
+	{ "info", nks_cmd_info, "[GROUP]",
+	  "module and kernel version, and each counter group's state" },
+	{ "version", nks_cmd_version, "", "print the tool's version" },
+	{ "help", nks_cmd_help, "", "print this help" },
+};
+
+#define NKS_N_COMMANDS (sizeof(nks_commands) / sizeof(nks_commands[0]))
+
+static void nks_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"Usage: nkstat [OPTIONS] [OBJECT [ARGS...]]\n"
+		"\n"
+		"Reports network-stack counters from the nkstat kernel module.\n"
+		"\n"
+		"Objects (a unique prefix is enough; the default is 'info'):\n");
+	for (i = 0; i < NKS_N_COMMANDS; i++)
+		fprintf(f, "  %-8s %-8s %s\n", nks_commands[i].name,
+			nks_commands[i].args, nks_commands[i].help);
+	fprintf(f, "\nGroups:");
+	nks_print_groups(f);
+	fprintf(f,
+		"\n\n"
+		"Options:\n"
+		"  -j, --json     print JSON\n"
+		"  -p, --pretty   indent JSON (implies --json)\n"
+		"  -V, --version  print the tool's version\n"
+		"  -h, --help     print this help\n"
+		"\n"
+		"Exit status: 0 success, 1 bad usage, 2 kernel or netlink error,\n"
+		"3 the nkstat kernel module is not loaded. See nkstat(8).\n");
+}
+
+static int nks_cmd_help(const struct nks_opts *opts, int argc, char **argv)
+{
+	(void)opts;
+	(void)argv;
+	if (argc) {
+		fprintf(stderr, "nkstat: help takes no arguments\n");
+		return NKS_EXIT_USAGE;
+	}
+	nks_usage(stdout);
+	return NKS_EXIT_OK;
+}
+
+static int nks_cmd_version(const struct nks_opts *opts, int argc, char **argv)
+{
+	(void)opts;
+	(void)argv;
+	if (argc) {
+		fprintf(stderr, "nkstat: version takes no arguments\n");
+		return NKS_EXIT_USAGE;
+	}
+	printf("nkstat %s\n", NKSTAT_VERSION);
+	return NKS_EXIT_OK;
+}
+
+/* The command named @name, or its unique prefix; NULL if none or ambiguous. */
+static const struct nks_command *nks_find_command(const char *name)
+{
+	const struct nks_command *found = NULL;
+	size_t len = strlen(name);
+	size_t i;
+
+	for (i = 0; i < NKS_N_COMMANDS; i++) {
+		if (!strcmp(name, nks_commands[i].name))
+			return &nks_commands[i];
+		if (len && !strncmp(name, nks_commands[i].name, len)) {
+			if (found)
+				return NULL;
+			found = &nks_commands[i];
+		}
+	}
+	return found;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option long_opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct nks_command *cmd;
+	struct nks_opts opts = { 0 };
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jpVh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			opts.json = true;
+			break;
+		case 'p':
+			opts.json = true;
+			opts.pretty = true;
+			break;
+		case 'V':
+			return nks_cmd_version(&opts, 0, NULL);
+		case 'h':
+			nks_usage(stdout);
+			return NKS_EXIT_OK;
+		default:
+			fprintf(stderr, "nkstat: unknown option '%s'; try 'nkstat help'\n",
+				argv[optind - 1]);
+			return NKS_EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (!argc)
+		return nks_cmd_info(&opts, 0, argv);
+	cmd = nks_find_command(argv[0]);
+	if (!cmd) {
+		fprintf(stderr, "nkstat: unknown object '%s'; try 'nkstat help'\n",
+			argv[0]);
+		return NKS_EXIT_USAGE;
+	}
+	return cmd->fn(&opts, argc - 1, argv + 1);
+}

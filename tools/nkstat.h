@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nkstat: the command-line side of the nkstat kernel module.
+ */
+#ifndef NKSTAT_TOOL_H
+#define NKSTAT_TOOL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <linux/nkstat.h>
+#include <netlink/attr.h>
+
+/* Exit codes; documented in docs/nkstat.8. */
+enum {
+	NKS_EXIT_OK = 0,
+	NKS_EXIT_USAGE = 1,	/* bad command line */
+	NKS_EXIT_KERNEL = 2,	/* the kernel refused or failed a request */
+	NKS_EXIT_NOMOD = 3,	/* the nkstat family is not registered */
+};
+
+struct nks_opts {
+	bool json;
+	bool pretty;
+};
+
+/* A netlink session with the nkstat family. */
+struct nks_nl {
+	struct nl_sock *sk;
+	int family;
+};
+
+/*
+ * One reply message. @tb indexes the top-level attributes by type, up to
+ * the highest this tool knows (newer ones are skipped); repeated ones
+ * (NKSTAT_A_GROUP) are walked through @attrs/@len.
+ */
+struct nks_reply {
+	struct nlattr *tb[NKSTAT_A_MAX + 1];
+	struct nlattr *attrs;
+	int len;
+};
+
+/* Called once per reply message. Returns 0 or a negative errno. */
+typedef int (*nks_reply_fn)(const struct nks_reply *reply, void *arg);
+
+int nks_nl_open(struct nks_nl *nl);
+void nks_nl_close(struct nks_nl *nl);
+struct nl_msg *nks_nl_msg(const struct nks_nl *nl, uint8_t cmd, int flags);
+int nks_nl_request(struct nks_nl *nl, struct nl_msg *msg, nks_reply_fn fn,
+		   void *arg);
+
+/* A minimal streaming JSON writer. */
+struct nks_json {
+	FILE *f;
+	bool pretty;
+	int depth;
+	bool need_comma;	/* a sibling was written at this depth */
+	bool after_key;		/* the next value belongs to a key */
+};
+
+void nks_json_init(struct nks_json *j, FILE *f, bool pretty);
+void nks_json_key(struct nks_json *j, const char *key);
+void nks_json_open(struct nks_json *j, char bracket);
+void nks_json_close(struct nks_json *j, char bracket);
+void nks_json_string(struct nks_json *j, const char *s);
+void nks_json_u64(struct nks_json *j, uint64_t v);
+void nks_json_null(struct nks_json *j);
+/* "key": "s", or "key": null when @s is NULL (not available) */
+void nks_json_kstr(struct nks_json *j, const char *key, const char *s);
+void nks_json_end(struct nks_json *j);
+
+/* Commands. */
+int nks_cmd_info(const struct nks_opts *opts, int argc, char **argv);
+/* Prints one GET_INFO reply as text or JSON; exposed for the tests. */
+int nks_info_print(const struct nks_reply *reply, void *opts);
+
+/* Shared lookups. */
+const char *nks_group_name(uint32_t id);
+int nks_group_id(const char *name);
+void nks_print_groups(FILE *f);
+
+#endif /* NKSTAT_TOOL_H */

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The netlink session: resolve the family, send one request, collect the
+ * replies, and turn errors into one line that names the kernel's extack
+ * message when there is one.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netlink.h>
+#include <linux/nkstat.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include "nkstat.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+struct nks_req {
+	nks_reply_fn fn;
+	void *arg;
+	int err;		/* the kernel's error, negative */
+	int parse_err;		/* the reply parser's first error, negative */
+	char ext_msg[256];	/* the kernel's extack message, if any */
+	bool done;
+};
+
+int nks_nl_open(struct nks_nl *nl)
+{
+	int one = 1;
+	int err;
+
+	nl->sk = nl_socket_alloc();
+	if (!nl->sk) {
+		fprintf(stderr, "nkstat: out of memory\n");
+		return NKS_EXIT_KERNEL;
+	}
+	err = genl_connect(nl->sk);
+	if (err) {
+		fprintf(stderr, "nkstat: cannot open a generic netlink socket: %s\n",
+			nl_geterror(err));
+		goto err_free;
+	}
+	/* ask for error strings, and do not echo our request back */
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+
+	nl->family = genl_ctrl_resolve(nl->sk, NKSTAT_GENL_NAME);
+	if (nl->family < 0) {
+		if (nl->family == -NLE_OBJ_NOTFOUND) {
+			fprintf(stderr,
+				"nkstat: the nkstat kernel module is not loaded; load it with 'modprobe nkstat' (or 'insmod nkstat.ko')\n");
+			nl_socket_free(nl->sk);
+			nl->sk = NULL;
+			return NKS_EXIT_NOMOD;
+		}
+		fprintf(stderr, "nkstat: cannot resolve the nkstat netlink family: %s\n",
+			nl_geterror(nl->family));
+		goto err_free;
+	}
+	return NKS_EXIT_OK;
+
+err_free:
+	nl_socket_free(nl->sk);
+	nl->sk = NULL;
+	return NKS_EXIT_KERNEL;
+}
+
+void nks_nl_close(struct nks_nl *nl)
+{
+	nl_socket_free(nl->sk);
+	nl->sk = NULL;
+}
+
+struct nl_msg *nks_nl_msg(const struct nks_nl *nl, uint8_t cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
+				flags, cmd, NKSTAT_GENL_VERSION)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
+static int nks_nl_valid(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nks_req *req = arg;
+	struct nks_reply reply;
+	int err;
+
+	err = genlmsg_parse(nlh, 0, reply.tb, NKSTAT_A_MAX, NULL);
+	if (!err) {
+		reply.attrs = genlmsg_attrdata(nlmsg_data(nlh), 0);
+		reply.len = genlmsg_attrlen(nlmsg_data(nlh), 0);
+		err = req->fn(&reply, req->arg);
+	}
+	else
+		err = -EBADMSG;
+	if (err && !req->parse_err)
+		req->parse_err = err;
+	return NL_OK;
+}
+
+/* Pulls NLMSGERR_ATTR_MSG out of an extended ack, if the kernel sent one. */
+static void nks_nl_extack(const struct nlmsgerr *e, struct nks_req *req)
+{
+	const struct nlmsghdr *nlh = (const void *)((const char *)e - NLMSG_HDRLEN);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t off = NLMSG_HDRLEN + sizeof(*e);
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	if (off >= nlh->nlmsg_len)
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)nlh + off),
+		      nlh->nlmsg_len - off, NULL))
+		return;
+	if (tb[NLMSGERR_ATTR_MSG])
+		snprintf(req->ext_msg, sizeof(req->ext_msg), "%.*s",
+			 nla_len(tb[NLMSGERR_ATTR_MSG]),
+			 (const char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+}
+
+static int nks_nl_error(struct sockaddr_nl *nla, struct nlmsgerr *e,
+			void *arg)
+{
+	struct nks_req *req = arg;
+
+	(void)nla;
+	if (!req->err)
+		req->err = e->error;
+	nks_nl_extack(e, req);
+	req->done = true;
+	return NL_STOP;
+}
+
+static int nks_nl_ack(struct nl_msg *msg, void *arg)
+{
+	struct nks_req *req = arg;
+
+	(void)msg;
+	req->done = true;
+	return NL_STOP;
+}
+
+/*
+ * Sends @msg (consumed) and calls @fn for each reply. Returns an exit
+ * code, having printed one line on failure.
+ */
+int nks_nl_request(struct nks_nl *nl, struct nl_msg *msg, nks_reply_fn fn,
+		   void *arg)
+{
+	struct nks_req req = { .fn = fn, .arg = arg };
+	struct nl_cb *cb;
+	int err;
+
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		nlmsg_free(msg);
+		fprintf(stderr, "nkstat: out of memory\n");
+		return NKS_EXIT_KERNEL;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, nks_nl_valid, &req);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, nks_nl_ack, &req);
+	nl_cb_err(cb, NL_CB_CUSTOM, nks_nl_error, &req);
+
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
+	err = nl_send_auto(nl->sk, msg);
+	nlmsg_free(msg);
+	while (err >= 0 && !req.done)
+		err = nl_recvmsgs(nl->sk, cb);
+	nl_cb_put(cb);
+
+	if (req.err) {
+		/* the family went away between resolving and asking */
+		if (req.err == -ENOENT && !req.ext_msg[0]) {
+			fprintf(stderr, "nkstat: the nkstat kernel module was unloaded during the request\n");
+			return NKS_EXIT_NOMOD;
+		}
+		if (req.ext_msg[0])
+			fprintf(stderr, "nkstat: kernel refused the request: %s (%s)\n",
+				req.ext_msg, strerror(-req.err));
+		else
+			fprintf(stderr, "nkstat: kernel refused the request: %s\n",
+				strerror(-req.err));
+		return NKS_EXIT_KERNEL;
+	}
+	if (err < 0) {
+		fprintf(stderr, "nkstat: netlink error: %s\n", nl_geterror(err));
+		return NKS_EXIT_KERNEL;
+	}
+	if (req.parse_err) {
+		fprintf(stderr, "nkstat: malformed reply from the kernel: %s\n",
+			strerror(-req.parse_err));
+		return NKS_EXIT_KERNEL;
+	}
+	return NKS_EXIT_OK;
+}

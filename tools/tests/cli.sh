@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Host tests of the nkstat command line that need no kernel module: usage
+# errors, help, version, and the "module not loaded" path. Prints TAP.
+# Usage: tools/tests/cli.sh PATH/TO/nkstat
+
+set -u
+NKSTAT=${1:?usage: cli.sh PATH/TO/nkstat}
+VERSION=$(sed -n 's/^#define NKSTAT_VERSION "\(.*\)"/\1/p' \
+	"$(dirname "$0")/../../kmod/version.h")
+n=0
+failed=0
+
+# check NAME EXPECTED_RC STDOUT_REGEX STDERR_REGEX -- ARGS...
+# An empty regex means "must be empty". Errors must be exactly one line.
+check() {
+	local name=$1 want_rc=$2 want_out=$3 want_err=$4
+	shift 5
+	local out err rc why=
+	out=$(mktemp) err=$(mktemp)
+	"$NKSTAT" "$@" >"$out" 2>"$err"
+	rc=$?
+	n=$((n + 1))
+	[ "$rc" = "$want_rc" ] || why="exit $rc, want $want_rc"
+	if [ -z "$why" ]; then
+		if [ -z "$want_out" ]; then
+			[ -s "$out" ] && why="unexpected stdout: $(head -c 200 "$out")"
+		else
+			grep -Eq -- "$want_out" "$out" || why="stdout does not match /$want_out/: $(head -c 200 "$out")"
+		fi
+	fi
+	if [ -z "$why" ]; then
+		if [ -z "$want_err" ]; then
+			[ -s "$err" ] && why="unexpected stderr: $(head -c 200 "$err")"
+		else
+			[ "$(wc -l <"$err")" = 1 ] || why="stderr is not one line: $(head -c 300 "$err")"
+			grep -Eq -- "$want_err" "$err" || why="stderr does not match /$want_err/: $(cat "$err")"
+		fi
+	fi
+	if [ -z "$why" ]; then
+		echo "ok $n $name"
+	else
+		echo "not ok $n $name # $why"
+		failed=$((failed + 1))
+	fi
+	rm -f "$out" "$err"
+}
+
+echo "TAP version 13"
+check "version flag" 0 "^nkstat $VERSION\$" "" -- --version
+check "version object" 0 "^nkstat $VERSION\$" "" -- version
+check "help lists objects and exit codes" 0 "info .*GROUP" "" -- help
+check "help lists groups" 0 "Groups: neigh ports tcp" "" -- --help
+check "unknown object" 1 "" "^nkstat: unknown object 'frobnicate'" -- frobnicate
+check "unknown option" 1 "" "^nkstat: unknown option '--frob'" -- --frob
+check "unknown group" 1 "" "^nkstat: unknown group 'arp' \(groups: neigh ports tcp\)" -- info arp
+check "too many arguments" 1 "" "^nkstat: info takes at most one group" -- info neigh tcp
+check "help takes no arguments" 1 "" "^nkstat: help takes no arguments" -- help me
+check "ambiguous or empty object" 1 "" "^nkstat: unknown object ''" -- ""
+
+# The host kernel here has no nkstat family: the tool must say so.
+if [ -e /sys/module/nkstat ]; then
+	n=$((n + 1))
+	echo "ok $n module not loaded message # SKIP nkstat is loaded on this host"
+else
+	check "module not loaded message" 3 "" \
+		"^nkstat: the nkstat kernel module is not loaded; load it with 'modprobe nkstat'" -- info
+	check "module not loaded, json" 3 "" "not loaded" -- -j info
+	check "default object is info" 3 "" "not loaded" --
+fi
+
+echo "1..$n"
+exit $((failed ? 1 : 0))
