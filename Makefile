@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# nkstat: an out-of-tree kernel module (kmod/) and its CLI (tools/).
+#
+#   make              the tool, and the module for the running kernel if
+#                     its headers are installed
+#   make check        everything, tested in QEMU guests of each pinned kernel
+#   make demo         boot a 6.12 guest and show nkstat answering
+#   make install      module (KVER) + depmod, tool and man page
+#   make dkms-install register, build and install the module with DKMS
+#   make lint         checkpatch --strict, sparse (C=2) and cppcheck
+#   make deps         install build and test dependencies (apt) and fill .cache
+#
+# KVER=... builds the module for another installed kernel, KDIR=... against
+# a kernel build tree of your own.
+
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
+
+VERSION := $(shell sed -n 's/^\#define NKSTAT_VERSION "\(.*\)"/\1/p' kmod/version.h)
+# The pinned test kernels (scripts/kernels, column 2).
+KVERS := $(shell awk '!/^[[:space:]]*(\#|$$)/ { print $$2 }' scripts/kernels)
+KSFT_DIR := $(CURDIR)/.cache/linux-source-6.12/tools/testing/selftests
+CHECKPATCH := $(CURDIR)/.cache/linux-source-6.12/scripts/checkpatch.pl
+
+MOD_SRCS := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild include/uapi/linux/nkstat.h
+
+all: tool $(if $(wildcard $(KDIR)/Makefile),module,module-skip)
+
+tool:
+	$(MAKE) -C tools
+
+module: build/$(KVER)/kmod/nkstat.ko
+
+module-skip:
+	@echo "no kernel headers at $(KDIR): skipping the module (install linux-headers-$(KVER), or set KVER/KDIR)"
+
+# Each kernel gets its own copy of the sources under build/KVER/, so that
+# builds for several kernels never share objects. The copy keeps the
+# kmod/ and include/ layout that kmod/Kbuild expects.
+build/%/kmod/nkstat.ko: $(MOD_SRCS)
+	@mkdir -p build/$*/kmod build/$*/include/uapi/linux
+	@cp -p $(filter kmod/%,$(MOD_SRCS)) build/$*/kmod/
+	@cp -p include/uapi/linux/nkstat.h build/$*/include/uapi/linux/
+	$(MAKE) -C $(if $(filter $(KVER),$*),$(KDIR),/lib/modules/$*/build) \
+		M=$(CURDIR)/build/$*/kmod W=1 $(KBUILD_EXTRA) modules
+
+modules-all: $(foreach k,$(KVERS),build/$(k)/kmod/nkstat.ko)
+
+selftests:
+	$(MAKE) -C selftests KSFT_DIR=$(KSFT_DIR)
+
+deps:
+	scripts/deps
+
+check:
+	scripts/check
+
+demo:
+	scripts/demo
+
+lint: deps
+	perl $(CHECKPATCH) --strict --no-tree --quiet -f kmod/*.c kmod/*.h include/uapi/linux/nkstat.h
+	$(foreach k,$(KVERS),rm -rf build/$(k) && $(MAKE) build/$(k)/kmod/nkstat.ko KBUILD_EXTRA=C=2 &&) true
+	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
+		--inline-suppr --std=c11 -Iinclude/uapi -DNKSTAT_VERSION='"$(VERSION)"' tools/*.c
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/build/$(KVER)/kmod INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KVER)
+	$(MAKE) -C tools install PREFIX=$(PREFIX)
+	install -D -m 0644 docs/nkstat.8 $(DESTDIR)$(MANDIR)/man8/nkstat.8
+
+# DKMS builds from a copy of the sources in /usr/src/nkstat-VERSION.
+DKMS_SRC := /usr/src/nkstat-$(VERSION)
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)/include/uapi/linux
+	cp -r dkms.conf kmod $(DKMS_SRC)/
+	cp include/uapi/linux/nkstat.h $(DKMS_SRC)/include/uapi/linux/
+	dkms add -m nkstat -v $(VERSION)
+	dkms build -m nkstat -v $(VERSION)
+	dkms install -m nkstat -v $(VERSION)
+
+clean:
+	rm -rf build
+	$(MAKE) -C tools clean
+	$(MAKE) -C selftests clean
+
+.PHONY: all tool module module-skip modules-all selftests deps check demo lint \
+	install dkms-install clean

@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# Shared by the shell selftests; source it. They run as root inside a
+# guest started by scripts/vm-run, with the module already loaded, and
+# follow kselftest's conventions: TAP on stdout, exit 0 pass, 1 fail,
+# 4 skip.
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+NKSTAT_REPO=${NKSTAT_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+NKSTAT_KO=${NKSTAT_KO:-$NKSTAT_REPO/build/$(uname -r)/kmod/nkstat.ko}
+export PATH="$NKSTAT_REPO/tools:$PATH"
+
+tap_n=0
+tap_failed=0
+
+echo "TAP version 13"
+
+tap_ok() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n $1"
+}
+
+tap_fail() {
+	tap_n=$((tap_n + 1))
+	tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_n $1${2:+ # $2}"
+}
+
+tap_skip() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n $1 # SKIP $2"
+}
+
+# tap_check NAME CONDITION-COMMAND...: ok if the command succeeds.
+tap_check() {
+	local name=$1
+	shift
+	if "$@"; then
+		tap_ok "$name"
+	else
+		tap_fail "$name"
+	fi
+}
+
+tap_done() {
+	echo "1..$tap_n"
+	exit $((tap_failed ? KSFT_FAIL : KSFT_PASS))
+}
+
+# skip_all REASON: the whole test cannot run here.
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit "$KSFT_SKIP"
+}
+
+require_module() {
+	[ "$(id -u)" = 0 ] || skip_all "needs root"
+	[ -e /sys/module/nkstat ] || skip_all "the nkstat module is not loaded"
+	[ -f "$NKSTAT_KO" ] || skip_all "no module at $NKSTAT_KO"
+}
+
+# dmesg_mark: writes a unique marker to the kernel log and prints it, so
+# that dmesg_clean can look only at what came after.
+dmesg_mark() {
+	local mark="nkstat-selftest-$$-$RANDOM-$(date +%s%N)"
+	echo "$mark" >/dev/kmsg
+	echo "$mark"
+}
+
+# dmesg_clean MARK: no WARN/BUG/oops/lockdep/refcount splat since MARK.
+dmesg_clean() {
+	"$NKSTAT_REPO/scripts/dmesg-check" --since-mark "$1"
+}
+
+json_get() {
+	python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1], {}, {"d": d}))' "$1"
+}

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Load and unload the module many times, querying it each time. Nothing
+# may be left behind: no module, no family, no per-CPU, slab or vmalloc
+# memory growth beyond noise, and no splat.
+
+source "$(dirname "$0")/lib.sh"
+require_module
+
+CYCLES=${CYCLES:-100}
+
+meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+settle() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	# let RCU callbacks and deferred frees run
+	sleep 0.5
+}
+
+mark=$(dmesg_mark)
+# warm-up cycle: the first load may populate caches for good
+rmmod nkstat && insmod "$NKSTAT_KO" && rmmod nkstat
+settle
+pcpu0=$(meminfo Percpu) slab0=$(meminfo SUnreclaim) vm0=$(meminfo VmallocUsed)
+
+bad_load=0 bad_query=0 left=0
+for c in $(seq "$CYCLES"); do
+	insmod "$NKSTAT_KO" || bad_load=$((bad_load + 1))
+	nkstat -j info >/dev/null || bad_query=$((bad_query + 1))
+	rmmod nkstat || bad_load=$((bad_load + 1))
+	[ -e /sys/module/nkstat ] && left=$((left + 1))
+done
+settle
+pcpu1=$(meminfo Percpu) slab1=$(meminfo SUnreclaim) vm1=$(meminfo VmallocUsed)
+echo "# after $CYCLES cycles: Percpu ${pcpu0}->${pcpu1} kB," \
+	"SUnreclaim ${slab0}->${slab1} kB, VmallocUsed ${vm0}->${vm1} kB"
+
+tap_check "every insmod and rmmod succeeded" [ $bad_load = 0 ]
+tap_check "every query between them succeeded" [ $bad_query = 0 ]
+tap_check "module gone after every rmmod" [ $left = 0 ]
+nkstat info >/dev/null 2>&1
+tap_check "family gone once unloaded" [ $? = 3 ]
+# The module allocates a per-CPU block per netns and per load: a leak of
+# one per cycle is 100 blocks. Allow 64 kB of noise in each pool.
+tap_check "no per-CPU memory growth" [ $((pcpu1 - pcpu0)) -le 64 ]
+tap_check "no unreclaimable slab growth" [ $((slab1 - slab0)) -le 64 ]
+tap_check "no vmalloc growth" [ $((vm1 - vm0)) -le 64 ]
+
+insmod "$NKSTAT_KO"
+tap_check "dmesg has no splat" dmesg_clean "$mark"
+tap_done

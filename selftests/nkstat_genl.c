@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The nkstat generic netlink family, spoken to over a raw socket so that
+ * malformed requests can be built byte by byte. Needs the module loaded
+ * and CAP_SYS_ADMIN (for unshare) when run; scripts/vm-run provides both.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/nkstat.h>
+
+#include "kselftest_harness.h"
+
+#define NKS_BUF 65536
+
+struct nks_msg {
+	struct nlmsghdr nlh;
+	struct genlmsghdr genl;
+	char attrs[NKS_BUF];
+};
+
+struct nks_sock {
+	int fd;
+	uint32_t seq;
+	int family;
+	/* the last request's outcome */
+	int error;			/* 0 or a negative errno */
+	char ext_msg[256];		/* extack message, "" if none */
+	char reply[NKS_BUF];		/* the data message, if any */
+	int reply_len;
+};
+
+static void nks_msg_init(struct nks_msg *m, uint16_t type, uint8_t cmd)
+{
+	memset(m, 0, sizeof(*m));
+	m->nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	m->nlh.nlmsg_type = type;
+	m->nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	m->genl.cmd = cmd;
+	m->genl.version = 1;
+}
+
+/* Appends an attribute whose header claims @claim bytes of payload. */
+static void nks_attr_raw(struct nks_msg *m, uint16_t type, const void *data,
+			 int len, int claim)
+{
+	struct nlattr *a = (void *)((char *)m + NLMSG_ALIGN(m->nlh.nlmsg_len));
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + claim;
+	memcpy((char *)a + NLA_HDRLEN, data, len);
+	m->nlh.nlmsg_len = NLMSG_ALIGN(m->nlh.nlmsg_len) + NLA_ALIGN(NLA_HDRLEN + len);
+}
+
+static void nks_attr(struct nks_msg *m, uint16_t type, const void *data, int len)
+{
+	nks_attr_raw(m, type, data, len, len);
+}
+
+static void nks_attr_u32(struct nks_msg *m, uint16_t type, uint32_t v)
+{
+	nks_attr(m, type, &v, sizeof(v));
+}
+
+static int nks_open(struct nks_sock *s)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int one = 1;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (s->fd < 0)
+		return -errno;
+	if (setsockopt(s->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) ||
+	    setsockopt(s->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one)) ||
+	    bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)))
+		return -errno;
+	return 0;
+}
+
+static void nks_extack(struct nks_sock *s, struct nlmsghdr *nlh)
+{
+	struct nlmsgerr *e = NLMSG_DATA(nlh);
+	int off = NLMSG_HDRLEN + sizeof(*e);
+	struct nlattr *a;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	while (off + NLA_HDRLEN <= (int)nlh->nlmsg_len) {
+		a = (void *)((char *)nlh + off);
+		if (a->nla_len < NLA_HDRLEN)
+			return;
+		if (a->nla_type == NLMSGERR_ATTR_MSG)
+			snprintf(s->ext_msg, sizeof(s->ext_msg), "%.*s",
+				 a->nla_len - NLA_HDRLEN, (char *)a + NLA_HDRLEN);
+		off += NLA_ALIGN(a->nla_len);
+	}
+}
+
+/* Sends @m and reads until its ack; fills error, ext_msg and reply. */
+static int nks_xfer(struct nks_sock *s, struct nks_msg *m)
+{
+	static char buf[NKS_BUF * 2];
+	struct nlmsghdr *nlh;
+	int len;
+
+	m->nlh.nlmsg_seq = ++s->seq;
+	s->error = 0;
+	s->ext_msg[0] = 0;
+	s->reply_len = 0;
+	if (send(s->fd, m, m->nlh.nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		len = recv(s->fd, buf, sizeof(buf), 0);
+		if (len < 0)
+			return -errno;
+		for (nlh = (void *)buf; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
+			if (nlh->nlmsg_seq != s->seq)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				s->error = ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+				nks_extack(s, nlh);
+				return 0;
+			}
+			if (nlh->nlmsg_len <= sizeof(s->reply)) {
+				memcpy(s->reply, nlh, nlh->nlmsg_len);
+				s->reply_len = nlh->nlmsg_len;
+			}
+		}
+	}
+}
+
+/* The attributes of the reply (after the genl header), for nks_next(). */
+static struct nlattr *nks_reply_attrs(struct nks_sock *s, int *rem)
+{
+	*rem = s->reply_len - NLMSG_LENGTH(GENL_HDRLEN);
+	return (void *)(s->reply + NLMSG_LENGTH(GENL_HDRLEN));
+}
+
+static struct nlattr *nks_next(struct nlattr *a, int *rem)
+{
+	int step = NLA_ALIGN(a->nla_len);
+
+	*rem -= step;
+	return (void *)((char *)a + step);
+}
+
+#define nks_for_each_attr(a, head, len, rem) \
+	for ((a) = (head), (rem) = (len); \
+	     (rem) >= NLA_HDRLEN && (a)->nla_len >= NLA_HDRLEN && (a)->nla_len <= (rem); \
+	     (a) = nks_next((a), &(rem)))
+
+#define nks_type(a) ((a)->nla_type & NLA_TYPE_MASK)
+#define nks_data(a) ((void *)((char *)(a) + NLA_HDRLEN))
+#define nks_plen(a) ((a)->nla_len - NLA_HDRLEN)
+#define nks_u32(a) (*(uint32_t *)nks_data(a))
+
+/* Looks up a top-level attribute of the reply; NULL if absent. */
+static struct nlattr *nks_find(struct nks_sock *s, int type)
+{
+	struct nlattr *head, *a;
+	int len, rem;
+
+	head = nks_reply_attrs(s, &len);
+	nks_for_each_attr(a, head, len, rem) {
+		if (nks_type(a) == type)
+			return a;
+	}
+	return NULL;
+}
+
+static struct nlattr *nks_find_nested(struct nlattr *nest, int type)
+{
+	struct nlattr *a;
+	int rem;
+
+	nks_for_each_attr(a, (struct nlattr *)nks_data(nest), nks_plen(nest), rem) {
+		if (nks_type(a) == type)
+			return a;
+	}
+	return NULL;
+}
+
+static int nks_resolve(struct nks_sock *s)
+{
+	struct nks_msg m;
+	struct nlattr *a;
+
+	nks_msg_init(&m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	nks_attr(&m, CTRL_ATTR_FAMILY_NAME, NKSTAT_GENL_NAME,
+		 sizeof(NKSTAT_GENL_NAME));
+	if (nks_xfer(s, &m) || s->error)
+		return s->error ? s->error : -EIO;
+	a = nks_find(s, CTRL_ATTR_FAMILY_ID);
+	if (!a)
+		return -ENOENT;
+	s->family = *(uint16_t *)nks_data(a);
+	return 0;
+}
+
+FIXTURE(genl) {
+	struct nks_sock s;
+	struct nks_msg m;
+};
+
+FIXTURE_SETUP(genl)
+{
+	ASSERT_EQ(0, nks_open(&self->s));
+	ASSERT_EQ(0, nks_resolve(&self->s)) {
+		TH_LOG("family %s does not resolve: is the module loaded?",
+		       NKSTAT_GENL_NAME);
+	}
+	nks_msg_init(&self->m, self->s.family, NKSTAT_CMD_GET_INFO);
+}
+
+FIXTURE_TEARDOWN(genl)
+{
+	close(self->s.fd);
+}
+
+/* Sends the fixture's message and expects @err with an extack message. */
+#define EXPECT_REFUSED(err, msg_part) do { \
+	ASSERT_EQ(0, nks_xfer(&self->s, &self->m)); \
+	EXPECT_EQ(err, self->s.error); \
+	EXPECT_NE(NULL, strstr(self->s.ext_msg, msg_part)) { \
+		TH_LOG("extack: '%s', want '%s'", self->s.ext_msg, msg_part); \
+	} \
+	EXPECT_EQ(0, self->s.reply_len); \
+} while (0)
+
+TEST_F(genl, family_resolves_with_ops)
+{
+	struct nlattr *ops, *op, *id, *flags;
+	struct nks_msg m;
+	int rem, found = 0;
+
+	nks_msg_init(&m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	nks_attr(&m, CTRL_ATTR_FAMILY_NAME, NKSTAT_GENL_NAME,
+		 sizeof(NKSTAT_GENL_NAME));
+	ASSERT_EQ(0, nks_xfer(&self->s, &m));
+	ASSERT_EQ(0, self->s.error);
+	EXPECT_GE(self->s.family, GENL_MIN_ID);
+	ASSERT_NE(NULL, nks_find(&self->s, CTRL_ATTR_VERSION));
+	EXPECT_EQ(NKSTAT_GENL_VERSION, nks_u32(nks_find(&self->s, CTRL_ATTR_VERSION)));
+	ops = nks_find(&self->s, CTRL_ATTR_OPS);
+	ASSERT_NE(NULL, ops);
+	nks_for_each_attr(op, (struct nlattr *)nks_data(ops), nks_plen(ops), rem) {
+		id = nks_find_nested(op, CTRL_ATTR_OP_ID);
+		flags = nks_find_nested(op, CTRL_ATTR_OP_FLAGS);
+		ASSERT_NE(NULL, id);
+		ASSERT_NE(NULL, flags);
+		if (nks_u32(id) != NKSTAT_CMD_GET_INFO)
+			continue;
+		found++;
+		EXPECT_TRUE(nks_u32(flags) & GENL_CMD_CAP_DO);
+		EXPECT_FALSE(nks_u32(flags) & GENL_CMD_CAP_DUMP);
+		EXPECT_TRUE(nks_u32(flags) & GENL_CMD_CAP_HASPOL);
+		/* no privilege needed to read the module's state */
+		EXPECT_FALSE(nks_u32(flags) & GENL_ADMIN_PERM);
+	}
+	EXPECT_EQ(1, found);
+}
+
+TEST_F(genl, get_info_version_and_groups)
+{
+	static const char *const names[] = {
+		[NKSTAT_GROUP_NEIGH] = "neigh",
+		[NKSTAT_GROUP_PORTS] = "ports",
+		[NKSTAT_GROUP_TCP] = "tcp",
+	};
+	struct nlattr *head, *a, *id, *name, *state, *reason;
+	struct utsname u;
+	int len, rem, seen = 0;
+
+	ASSERT_EQ(0, uname(&u));
+	ASSERT_EQ(0, nks_xfer(&self->s, &self->m));
+	ASSERT_EQ(0, self->s.error);
+	ASSERT_NE(0, self->s.reply_len);
+
+	a = nks_find(&self->s, NKSTAT_A_MODULE_VERSION);
+	ASSERT_NE(NULL, a);
+	EXPECT_STREQ(NKSTAT_VERSION, (char *)nks_data(a));
+	a = nks_find(&self->s, NKSTAT_A_KERNEL_RELEASE);
+	ASSERT_NE(NULL, a);
+	EXPECT_STREQ(u.release, (char *)nks_data(a));
+	a = nks_find(&self->s, NKSTAT_A_NETNS_REQUESTS);
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(8, nks_plen(a));
+
+	head = nks_reply_attrs(&self->s, &len);
+	nks_for_each_attr(a, head, len, rem) {
+		if (nks_type(a) != NKSTAT_A_GROUP)
+			continue;
+		EXPECT_TRUE(a->nla_type & NLA_F_NESTED);
+		id = nks_find_nested(a, NKSTAT_GROUP_A_ID);
+		name = nks_find_nested(a, NKSTAT_GROUP_A_NAME);
+		state = nks_find_nested(a, NKSTAT_GROUP_A_STATE);
+		reason = nks_find_nested(a, NKSTAT_GROUP_A_REASON);
+		ASSERT_NE(NULL, id);
+		ASSERT_NE(NULL, name);
+		ASSERT_NE(NULL, state);
+		ASSERT_GE(nks_u32(id), 1);
+		ASSERT_LE(nks_u32(id), NKSTAT_GROUP_MAX);
+		/* each group once, in id order */
+		EXPECT_EQ(seen + 1, nks_u32(id));
+		seen++;
+		EXPECT_STREQ(names[nks_u32(id)], (char *)nks_data(name));
+		ASSERT_GE(nks_u32(state), NKSTAT_GROUP_STATE_ACTIVE);
+		ASSERT_LE(nks_u32(state), NKSTAT_GROUP_STATE_MAX);
+		/* a group that is not active says why */
+		if (nks_u32(state) == NKSTAT_GROUP_STATE_UNAVAILABLE) {
+			ASSERT_NE(NULL, reason);
+			EXPECT_GT(strlen(nks_data(reason)), 0);
+		} else {
+			EXPECT_EQ(NULL, reason);
+		}
+	}
+	EXPECT_EQ(NKSTAT_GROUP_MAX, seen);
+}
+
+TEST_F(genl, get_info_one_group)
+{
+	struct nlattr *head, *a;
+	int len, rem, groups = 0;
+
+	nks_attr_u32(&self->m, NKSTAT_A_GROUP_ID, NKSTAT_GROUP_PORTS);
+	ASSERT_EQ(0, nks_xfer(&self->s, &self->m));
+	ASSERT_EQ(0, self->s.error);
+	head = nks_reply_attrs(&self->s, &len);
+	nks_for_each_attr(a, head, len, rem) {
+		if (nks_type(a) != NKSTAT_A_GROUP)
+			continue;
+		groups++;
+		EXPECT_EQ(NKSTAT_GROUP_PORTS,
+			  nks_u32(nks_find_nested(a, NKSTAT_GROUP_A_ID)));
+	}
+	EXPECT_EQ(1, groups);
+}
+
+TEST_F(genl, unknown_group_id)
+{
+	nks_attr_u32(&self->m, NKSTAT_A_GROUP_ID, NKSTAT_GROUP_MAX + 1);
+	EXPECT_REFUSED(-EINVAL, "unknown counter group");
+}
+
+TEST_F(genl, group_id_zero)
+{
+	nks_attr_u32(&self->m, NKSTAT_A_GROUP_ID, NKSTAT_GROUP_UNSPEC);
+	EXPECT_REFUSED(-EINVAL, "unknown counter group");
+}
+
+TEST_F(genl, unknown_attribute)
+{
+	nks_attr_u32(&self->m, NKSTAT_A_MAX + 1, 1);
+	EXPECT_REFUSED(-EINVAL, "Unknown attribute type");
+}
+
+/* An attribute the family knows but GET_INFO does not take. */
+TEST_F(genl, attribute_not_taken)
+{
+	nks_attr(&self->m, NKSTAT_A_MODULE_VERSION, "0.0.0", 6);
+	EXPECT_REFUSED(-EINVAL, "Unsupported attribute");
+}
+
+TEST_F(genl, wrong_type_u8)
+{
+	uint8_t v = NKSTAT_GROUP_NEIGH;
+
+	nks_attr(&self->m, NKSTAT_A_GROUP_ID, &v, sizeof(v));
+	EXPECT_REFUSED(-EINVAL, "invalid attribute length");
+}
+
+TEST_F(genl, wrong_type_u64)
+{
+	uint64_t v = NKSTAT_GROUP_NEIGH;
+
+	nks_attr(&self->m, NKSTAT_A_GROUP_ID, &v, sizeof(v));
+	EXPECT_REFUSED(-EINVAL, "invalid attribute length");
+}
+
+TEST_F(genl, wrong_type_string)
+{
+	nks_attr(&self->m, NKSTAT_A_GROUP_ID, "neigh", 6);
+	EXPECT_REFUSED(-EINVAL, "invalid attribute length");
+}
+
+/* 60 KiB where a u32 belongs. */
+TEST_F(genl, oversized_attribute)
+{
+	static char big[60 * 1024];
+
+	memset(big, 0xa5, sizeof(big));
+	nks_attr(&self->m, NKSTAT_A_GROUP_ID, big, sizeof(big));
+	EXPECT_REFUSED(-EINVAL, "invalid attribute length");
+}
+
+/* An attribute header claiming more bytes than the message holds. */
+TEST_F(genl, truncated_attribute)
+{
+	uint32_t v = NKSTAT_GROUP_NEIGH;
+
+	nks_attr_raw(&self->m, NKSTAT_A_GROUP_ID, &v, sizeof(v), 64);
+	EXPECT_REFUSED(-EINVAL, "bytes leftover after parsing attributes");
+}
+
+TEST_F(genl, reserved_header_byte)
+{
+	self->m.genl.reserved = 1;
+	EXPECT_REFUSED(-EINVAL, "genlmsghdr.reserved field is not 0");
+}
+
+/* The genetlink core refuses these itself; it attaches no extack message. */
+TEST_F(genl, unknown_command)
+{
+	self->m.genl.cmd = NKSTAT_CMD_MAX + 1;
+	ASSERT_EQ(0, nks_xfer(&self->s, &self->m));
+	EXPECT_EQ(-EOPNOTSUPP, self->s.error);
+	EXPECT_EQ(0, self->s.reply_len);
+
+	self->m.genl.cmd = 255;
+	ASSERT_EQ(0, nks_xfer(&self->s, &self->m));
+	EXPECT_EQ(-EOPNOTSUPP, self->s.error);
+}
+
+TEST_F(genl, get_info_has_no_dump)
+{
+	self->m.nlh.nlmsg_flags |= NLM_F_DUMP;
+	ASSERT_EQ(0, nks_xfer(&self->s, &self->m));
+	EXPECT_EQ(-EOPNOTSUPP, self->s.error);
+}
+
+static uint64_t nks_requests(struct __test_metadata *_metadata,
+			     struct nks_sock *s, struct nks_msg *m)
+{
+	struct nlattr *a;
+
+	ASSERT_EQ(0, nks_xfer(s, m));
+	ASSERT_EQ(0, s->error);
+	a = nks_find(s, NKSTAT_A_NETNS_REQUESTS);
+	ASSERT_NE(NULL, a);
+	return *(uint64_t *)nks_data(a);
+}
+
+/*
+ * The family answers in a new netns (netnsok), and per-netns state is
+ * separate: requests made there are not counted here, and vice versa.
+ */
+TEST(netns_separate_state)
+{
+	struct nks_sock host, child;
+	struct nks_msg hm, cm;
+	uint64_t before;
+	int i;
+
+	ASSERT_EQ(0, nks_open(&host));
+	ASSERT_EQ(0, nks_resolve(&host));
+	nks_msg_init(&hm, host.family, NKSTAT_CMD_GET_INFO);
+	before = nks_requests(_metadata, &host, &hm);
+
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, nks_open(&child));
+	ASSERT_EQ(0, nks_resolve(&child));
+	EXPECT_EQ(host.family, child.family);
+	nks_msg_init(&cm, child.family, NKSTAT_CMD_GET_INFO);
+	for (i = 1; i <= 5; i++)
+		EXPECT_EQ(i, nks_requests(_metadata, &child, &cm));
+
+	/* the host socket still talks to the initial netns */
+	EXPECT_EQ(before + 1, nks_requests(_metadata, &host, &hm));
+	close(child.fd);
+	close(host.fd);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The nkstat tool against the loaded module: text and JSON output agree
+# with the running kernel and module, and it works inside a netns.
+
+source "$(dirname "$0")/lib.sh"
+require_module
+
+ns="nkstat-tool-$$"
+cleanup() { ip netns del "$ns" 2>/dev/null; }
+trap cleanup EXIT
+
+out=$(nkstat info)
+tap_check "info exits 0" [ $? = 0 ]
+tap_check "info names the kernel" grep -qx "kernel   $(uname -r)" <<<"$out"
+tap_check "info names the module version" \
+	grep -qx "module   nkstat $(cat /sys/module/nkstat/version)" <<<"$out"
+for g in neigh ports tcp; do
+	tap_check "info lists group $g" grep -Eq "^$g +(active|partial|unavailable)" <<<"$out"
+done
+
+json=$(nkstat -j info)
+tap_check "json info exits 0" [ $? = 0 ]
+tap_check "json is valid" python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$json"
+tap_check "json kernel_release is uname -r" \
+	[ "$(json_get 'd["info"]["kernel_release"]' <<<"$json")" = "$(uname -r)" ]
+tap_check "json module_version is the loaded module's" \
+	[ "$(json_get 'd["info"]["module_version"]' <<<"$json")" = "$(cat /sys/module/nkstat/version)" ]
+tap_check "json lists the groups in order" \
+	[ "$(json_get '" ".join(g["name"] for g in d["info"]["groups"])' <<<"$json")" = "neigh ports tcp" ]
+tap_check "json: a group that is not active has a reason" \
+	[ "$(json_get 'all(g["state"] == "active" or g["reason"] for g in d["info"]["groups"])' <<<"$json")" = True ]
+
+json=$(nkstat -j info tcp)
+tap_check "json info GROUP reports that group only" \
+	[ "$(json_get '",".join(g["name"] for g in d["info"]["groups"])' <<<"$json")" = tcp ]
+
+# Per-netns state: a fresh netns has served no request before this one.
+ip netns add "$ns"
+json=$(ip netns exec "$ns" nkstat -j info)
+tap_check "info works in a new netns" [ $? = 0 ]
+tap_check "a new netns counts its own requests" \
+	[ "$(json_get 'd["info"]["netns_requests"]' <<<"$json")" = 1 ]
+
+tap_done
