@@ -8,7 +8,7 @@
 #   make demo         boot a 6.12 guest and show nkstat answering
 #   make install      module (KVER) + depmod, tool and man page
 #   make dkms-install register, build and install the module with DKMS
-#   make lint         checkpatch --strict, sparse (C=2) and cppcheck
+#   make lint         checkpatch --strict, sparse (C=2), shellcheck and cppcheck
 #   make deps         install build and test dependencies (apt) and fill .cache
 #
 # KVER=... builds the module for another installed kernel, KDIR=... against
@@ -64,6 +64,8 @@ demo:
 lint: deps
 	perl $(CHECKPATCH) --strict --no-tree --quiet -f kmod/*.c kmod/*.h include/uapi/linux/nkstat.h
 	$(foreach k,$(KVERS),rm -rf build/$(k) && $(MAKE) build/$(k)/kmod/nkstat.ko KBUILD_EXTRA=C=2 &&) true
+	shellcheck -x scripts/check scripts/demo scripts/deps scripts/vm-run scripts/dmesg-check \
+		selftests/run selftests/*.sh tools/tests/cli.sh .ci/run
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --std=c11 -Iinclude/uapi -DNKSTAT_VERSION='"$(VERSION)"' tools/*.c
 

@@ -65,7 +65,8 @@ require_module() {
 # dmesg_mark: writes a unique marker to the kernel log and prints it, so
 # that dmesg_clean can look only at what came after.
 dmesg_mark() {
-	local mark="nkstat-selftest-$$-$RANDOM-$(date +%s%N)"
+	local mark
+	mark="nkstat-selftest-$$-$RANDOM-$(date +%s%N)"
 	echo "$mark" >/dev/kmsg
 	echo "$mark"
 }

@@ -3,10 +3,12 @@
 # The nkstat tool against the loaded module: text and JSON output agree
 # with the running kernel and module, and it works inside a netns.
 
+# shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 require_module
 
 ns="nkstat-tool-$$"
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() { ip netns del "$ns" 2>/dev/null; }
 trap cleanup EXIT
 

@@ -4,6 +4,7 @@
 # must either succeed or say the module is not loaded (exit 3); none may
 # crash or hang, and the kernel log must stay clean.
 
+# shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 require_module
 
@@ -11,6 +12,7 @@ CYCLES=${CYCLES:-20}
 LOOPS=2
 tmp=$(mktemp -d)
 pids=()
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	kill "${pids[@]}" 2>/dev/null
 	wait 2>/dev/null
@@ -30,7 +32,7 @@ for i in $(seq $LOOPS); do
 done
 
 reload_failed=0
-for c in $(seq "$CYCLES"); do
+for _ in $(seq "$CYCLES"); do
 	sleep 0.$((RANDOM % 3))
 	rmmod nkstat || reload_failed=1
 	sleep 0.$((RANDOM % 3))
