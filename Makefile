@@ -53,13 +53,13 @@ selftests:
 	$(MAKE) -C selftests KSFT_DIR=$(KSFT_DIR)
 
 deps:
-	scripts/deps
+	@scripts/deps
 
 check:
-	scripts/check
+	@scripts/check
 
 demo:
-	scripts/demo
+	@scripts/demo
 
 lint: deps
 	perl $(CHECKPATCH) --strict --no-tree --quiet -f kmod/*.c kmod/*.h include/uapi/linux/nkstat.h
