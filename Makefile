@@ -69,10 +69,11 @@ lint: deps
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --std=c11 -Iinclude/uapi -DNKSTAT_VERSION='"$(VERSION)"' tools/*.c
 
-install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/build/$(KVER)/kmod INSTALL_MOD_DIR=updates modules_install
-	depmod -a $(KVER)
-	$(MAKE) -C tools install PREFIX=$(PREFIX)
+install: tool module
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/build/$(KVER)/kmod INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
+	$(MAKE) -C tools install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	install -D -m 0644 docs/nkstat.8 $(DESTDIR)$(MANDIR)/man8/nkstat.8
 
 # DKMS builds from a copy of the sources in /usr/src/nkstat-VERSION.
