@@ -79,13 +79,14 @@ install: tool module
 # DKMS builds from a copy of the sources in /usr/src/nkstat-VERSION.
 DKMS_SRC := /usr/src/nkstat-$(VERSION)
 dkms-install:
+	-dkms remove -m nkstat -v $(VERSION) --all 2>/dev/null
 	rm -rf $(DKMS_SRC)
 	mkdir -p $(DKMS_SRC)/include/uapi/linux
 	cp -r dkms.conf kmod $(DKMS_SRC)/
 	cp include/uapi/linux/nkstat.h $(DKMS_SRC)/include/uapi/linux/
 	dkms add -m nkstat -v $(VERSION)
-	dkms build -m nkstat -v $(VERSION)
-	dkms install -m nkstat -v $(VERSION)
+	dkms build -m nkstat -v $(VERSION) -k $(KVER)
+	dkms install -m nkstat -v $(VERSION) -k $(KVER)
 
 clean:
 	rm -rf build
