@@ -23,6 +23,8 @@ trap cleanup EXIT
 
 mkdir -p "$root/lib/modules/$kver/extra"
 cp "$NKSTAT_KO" "$root/lib/modules/$kver/extra/"
+# depmod wants these lists even when they are empty
+touch "$root/lib/modules/$kver/"modules.{order,builtin,builtin.modinfo}
 depmod -b "$root" "$kver"
 tap_check "module carries the genetlink family alias" \
 	grep -q '^alias net-pf-16-proto-16-family-nkstat nkstat$' \

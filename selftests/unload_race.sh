@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Unload and reload the module while tool loops query it. Every query
 # must either succeed or say the module is not loaded (exit 3); none may
-# crash or hang, and the kernel log must stay clean.
+# crash or hang, and the kernel log must stay clean. A query normally
+# takes tens of ms; one still running after 60 s counts as hung. Any
+# query slower than 5 s is reported with its kernel stack.
 
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -20,11 +22,34 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# watchdog: a query running for 5 s is stuck; record where, once.
+watchdog() {
+	local p comm start now hz
+	hz=$(getconf CLK_TCK)
+	while [ ! -e "$tmp/stop" ]; do
+		for p in /proc/[0-9]*; do
+			read -r comm 2>/dev/null <"$p/comm" || continue
+			[ "$comm" = nkstat ] || continue
+			[ -e "$tmp/stuck.${p#/proc/}" ] && continue
+			start=$(awk '{ print $22 }' "$p/stat" 2>/dev/null) || continue
+			now=$(awk -v hz="$hz" '{ print int($1 * hz) }' /proc/uptime)
+			[ $((now - start)) -ge $((5 * hz)) ] || continue
+			{
+				echo "query ${p#/proc/} stuck for $(((now - start) / hz)) s in $(cat "$p/wchan" 2>/dev/null):"
+				cat "$p/stack" 2>/dev/null
+			} >"$tmp/stuck.${p#/proc/}"
+		done
+		sleep 1
+	done
+}
+
 mark=$(dmesg_mark)
+watchdog &
+pids+=($!)
 for i in $(seq $LOOPS); do
 	(
 		while [ ! -e "$tmp/stop" ]; do
-			timeout 10 nkstat -j info >/dev/null 2>>"$tmp/err.$i"
+			timeout 60 nkstat -j info >/dev/null 2>>"$tmp/err.$i"
 			echo $? >>"$tmp/rc.$i"
 		done
 	) &
@@ -52,6 +77,7 @@ tap_check "rmmod and insmod succeed every cycle" [ $reload_failed = 0 ]
 tap_check "every query exits 0 or 3" [ $((ok + nomod)) = "$total" ]
 tap_check "queries were answered" [ "$ok" -gt 0 ]
 tap_check "queries ran while unloaded" [ "$nomod" -gt 0 ]
+cat "$tmp"/stuck.* 2>/dev/null | sed 's/^/# /'
 tap_check "no query hung" [ "$(grep -cx 124 "$tmp/all")" = 0 ]
 tap_check "module is loaded at the end" [ -e /sys/module/nkstat ]
 tap_check "module refcount is 0" [ "$(cat /sys/module/nkstat/refcnt)" = 0 ]
