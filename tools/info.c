@@ -146,11 +146,8 @@ static void nks_info_json_group(struct nks_json *j, struct nlattr *grp)
 	nla_parse_nested(tb, NKSTAT_GROUP_A_MAX, grp, NULL);
 	nks_json_open(j, '{');
 	nks_json_kstr(j, "name", nks_str_attr(tb[NKSTAT_GROUP_A_NAME]));
-	nks_json_key(j, "id");
-	if (tb[NKSTAT_GROUP_A_ID])
-		nks_json_u64(j, nla_get_u32(tb[NKSTAT_GROUP_A_ID]));
-	else
-		nks_json_null(j);
+	nks_json_ku64(j, "id", tb[NKSTAT_GROUP_A_ID],
+		      tb[NKSTAT_GROUP_A_ID] ? nla_get_u32(tb[NKSTAT_GROUP_A_ID]) : 0);
 	nks_json_kstr(j, "state", NKS_ENUM_ATTR(tb[NKSTAT_GROUP_A_STATE],
 						nks_state_names, buf));
 	nks_json_kstr(j, "reason", nks_str_attr(tb[NKSTAT_GROUP_A_REASON]));
@@ -176,11 +173,9 @@ static void nks_info_json(const struct nks_reply *r, bool pretty)
 		      nks_str_attr(r->tb[NKSTAT_A_MODULE_VERSION]));
 	nks_json_kstr(&j, "kernel_release",
 		      nks_str_attr(r->tb[NKSTAT_A_KERNEL_RELEASE]));
-	nks_json_key(&j, "netns_requests");
-	if (r->tb[NKSTAT_A_NETNS_REQUESTS])
-		nks_json_u64(&j, nla_get_u64(r->tb[NKSTAT_A_NETNS_REQUESTS]));
-	else
-		nks_json_null(&j);
+	nks_json_ku64(&j, "netns_requests", r->tb[NKSTAT_A_NETNS_REQUESTS],
+		      r->tb[NKSTAT_A_NETNS_REQUESTS] ?
+		      nla_get_u64(r->tb[NKSTAT_A_NETNS_REQUESTS]) : 0);
 	nks_json_key(&j, "groups");
 	nks_json_open(&j, '[');
 	nla_for_each_attr(a, r->attrs, r->len, rem) {

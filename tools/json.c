@@ -119,6 +119,16 @@ void nks_json_kstr(struct nks_json *j, const char *key, const char *s)
 		nks_json_null(j);
 }
 
+void nks_json_ku64(struct nks_json *j, const char *key, bool present,
+		   uint64_t v)
+{
+	nks_json_key(j, key);
+	if (present)
+		nks_json_u64(j, v);
+	else
+		nks_json_null(j);
+}
+
 void nks_json_end(struct nks_json *j)
 {
 	fputc('\n', j->f);

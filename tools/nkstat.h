@@ -69,6 +69,9 @@ void nks_json_u64(struct nks_json *j, uint64_t v);
 void nks_json_null(struct nks_json *j);
 /* "key": "s", or "key": null when @s is NULL (not available) */
 void nks_json_kstr(struct nks_json *j, const char *key, const char *s);
+/* "key": v, or "key": null when the value is not @present */
+void nks_json_ku64(struct nks_json *j, const char *key, bool present,
+		   uint64_t v);
 void nks_json_end(struct nks_json *j);
 
 /* Commands. */
