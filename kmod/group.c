@@ -8,10 +8,16 @@
 #include <linux/nkstat.h>
 
 #include "group.h"
+#include "neigh.h"
 #include "version.h"
 
 static struct nks_group nks_groups[] = {
-	{ .id = NKSTAT_GROUP_NEIGH, .name = "neigh" },
+	{
+		.id = NKSTAT_GROUP_NEIGH,
+		.name = "neigh",
+		.init = nks_neigh_init,
+		.exit = nks_neigh_exit,
+	},
 	{ .id = NKSTAT_GROUP_PORTS, .name = "ports" },
 	{ .id = NKSTAT_GROUP_TCP, .name = "tcp" },
 };

@@ -37,6 +37,9 @@ struct nks_group {
 	unsigned int n_hooks;
 	const struct nks_unavail *unavail;
 	unsigned int n_unavail;
+	/* counters that are estimates; the others are exact */
+	const char *const *estimates;
+	unsigned int n_estimates;
 };
 
 void nks_groups_init(void);

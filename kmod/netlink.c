@@ -10,6 +10,7 @@
 #include <net/genetlink.h>
 
 #include "group.h"
+#include "neigh.h"
 #include "netlink.h"
 #include "netns.h"
 #include "version.h"
@@ -74,6 +75,10 @@ static int nks_nl_fill_group(struct sk_buff *msg, const struct nks_group *grp)
 		if (nks_nl_fill_unavail(msg, &grp->unavail[i]))
 			goto err_cancel;
 	}
+	for (i = 0; i < grp->n_estimates; i++) {
+		if (nla_put_string(msg, NKSTAT_GROUP_A_ESTIMATE, grp->estimates[i]))
+			goto err_cancel;
+	}
 	nla_nest_end(msg, nest);
 	return 0;
 
@@ -92,7 +97,8 @@ static int nks_nl_fill_info(struct sk_buff *msg, struct net *net,
 	    nla_put_string(msg, NKSTAT_A_KERNEL_RELEASE,
 			   init_utsname()->release) ||
 	    nla_put_u64_64bit(msg, NKSTAT_A_NETNS_REQUESTS,
-			      nks_netns_requests(net), NKSTAT_A_PAD))
+			      nks_netns_read(net, NKS_NETNS_REQUESTS),
+			      NKSTAT_A_PAD))
 		return -EMSGSIZE;
 	for (i = 0; (grp = nks_group_at(i)); i++) {
 		if (only && grp != only)
@@ -122,7 +128,7 @@ static int nks_nl_get_info_doit(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 
-	nks_netns_count_request(net);
+	nks_netns_inc(net, NKS_NETNS_REQUESTS);
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
@@ -146,6 +152,70 @@ err_free:
 	return err;
 }
 
+static int nks_nl_get_neigh_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct nks_group *grp = nks_group_find(NKSTAT_GROUP_NEIGH);
+	struct net *net = genl_info_net(info);
+	struct nlattr *attr;
+	struct sk_buff *msg;
+	bool table_wide;
+	u32 only = 0;
+	void *hdr;
+	int err;
+	u32 id;
+
+	if (grp->state == NKSTAT_GROUP_STATE_UNAVAILABLE) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "the neigh group is unavailable: see nkstat info");
+		return -EOPNOTSUPP;
+	}
+	attr = info->attrs[NKSTAT_A_NEIGH_TABLE];
+	if (attr) {
+		only = nla_get_u32(attr);
+		err = nks_neigh_table_check(only);
+		if (err == -EINVAL)
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "unknown neighbour table");
+		else if (err)
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "this kernel has no such neighbour table");
+		if (err)
+			return err;
+	}
+	/* the tables are shared by every netns: their totals are the host's */
+	table_wide = netlink_capable(skb, CAP_NET_ADMIN);
+
+	nks_netns_inc(net, NKS_NETNS_REQUESTS);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &nks_genl_family, 0,
+				NKSTAT_CMD_GET_NEIGH);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	for (id = 1; id <= NKSTAT_NEIGH_TABLE_MAX; id++) {
+		if (only && id != only)
+			continue;
+		err = nks_neigh_fill(msg, net, id, table_wide);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(info->extack, "reply does not fit in a message");
+			goto err_free;
+		}
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
+}
+
+static const struct nla_policy nks_nl_get_neigh_policy[NKSTAT_A_NEIGH_TABLE + 1] = {
+	[NKSTAT_A_NEIGH_TABLE] = { .type = NLA_U32 },
+};
+
 static const struct nla_policy nks_nl_get_info_policy[NKSTAT_A_GROUP_ID + 1] = {
 	[NKSTAT_A_GROUP_ID] = { .type = NLA_U32 },
 };
@@ -156,6 +226,12 @@ static const struct genl_ops nks_genl_ops[] = {
 		.doit = nks_nl_get_info_doit,
 		.policy = nks_nl_get_info_policy,
 		.maxattr = ARRAY_SIZE(nks_nl_get_info_policy) - 1,
+	},
+	{
+		.cmd = NKSTAT_CMD_GET_NEIGH,
+		.doit = nks_nl_get_neigh_doit,
+		.policy = nks_nl_get_neigh_policy,
+		.maxattr = ARRAY_SIZE(nks_nl_get_neigh_policy) - 1,
 	},
 };
 

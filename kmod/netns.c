@@ -1,20 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-netns state. Each counter family keeps the counters it attributes
- * to a netns here; hot paths reach them with net_generic() and bump
- * per-CPU values without locks. Readers sum over the possible CPUs.
+ * Per-netns state. Counter groups count events per netns here: hot paths
+ * reach the counters through net_generic() and bump a per-CPU value
+ * without a lock; readers sum over the possible CPUs.
  */
-#include <linux/netdevice.h>
 #include <linux/percpu.h>
-#include <linux/u64_stats_sync.h>
+#include <linux/rcupdate.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
 #include "netns.h"
 
 struct nks_netns_pcpu {
-	u64_stats_t requests;
-	struct u64_stats_sync syncp;
+	u64 v[NKS_NETNS_NCOUNTERS];
 };
 
 struct nks_netns {
@@ -23,22 +21,19 @@ struct nks_netns {
 
 static unsigned int nks_netns_id __read_mostly;
 
-static struct nks_netns *nks_netns(struct net *net)
-{
-	return net_generic(net, nks_netns_id);
-}
-
 static int __net_init nks_netns_net_init(struct net *net)
 {
-	struct nks_netns *nn = nks_netns(net);
+	struct nks_netns *nn = net_generic(net, nks_netns_id);
 
-	nn->pcpu = netdev_alloc_pcpu_stats(struct nks_netns_pcpu);
+	nn->pcpu = alloc_percpu(struct nks_netns_pcpu);
 	return nn->pcpu ? 0 : -ENOMEM;
 }
 
 static void __net_exit nks_netns_net_exit(struct net *net)
 {
-	free_percpu(nks_netns(net)->pcpu);
+	struct nks_netns *nn = net_generic(net, nks_netns_id);
+
+	free_percpu(nn->pcpu);
 }
 
 static struct pernet_operations nks_netns_ops = {
@@ -48,33 +43,27 @@ static struct pernet_operations nks_netns_ops = {
 	.size = sizeof(struct nks_netns),
 };
 
-void nks_netns_count_request(struct net *net)
+void nks_netns_inc(struct net *net, enum nks_netns_counter c)
 {
-	struct nks_netns_pcpu *s = get_cpu_ptr(nks_netns(net)->pcpu);
+	struct nks_netns *nn;
 
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->requests);
-	u64_stats_update_end(&s->syncp);
-	put_cpu_ptr(s);
+	rcu_read_lock();
+	nn = net_generic(net, nks_netns_id);
+	this_cpu_inc(nn->pcpu->v[c]);
+	rcu_read_unlock();
 }
 
-u64 nks_netns_requests(struct net *net)
+u64 nks_netns_read(struct net *net, enum nks_netns_counter c)
 {
-	struct nks_netns *nn = nks_netns(net);
+	struct nks_netns *nn;
 	u64 sum = 0;
 	int cpu;
 
-	for_each_possible_cpu(cpu) {
-		const struct nks_netns_pcpu *s = per_cpu_ptr(nn->pcpu, cpu);
-		unsigned int start;
-		u64 v;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			v = u64_stats_read(&s->requests);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		sum += v;
-	}
+	rcu_read_lock();
+	nn = net_generic(net, nks_netns_id);
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(nn->pcpu, cpu)->v[c]);
+	rcu_read_unlock();
 	return sum;
 }
 

@@ -6,10 +6,20 @@
 
 struct net;
 
+/* Event counters kept per netns. */
+enum nks_netns_counter {
+	NKS_NETNS_REQUESTS,
+	NKS_NETNS_NEIGH_ALLOC_FAILURES_ARP,
+	NKS_NETNS_NEIGH_ALLOC_FAILURES_NDISC,
+
+	NKS_NETNS_NCOUNTERS
+};
+
 int nks_netns_init(void);
 void nks_netns_exit(void);
 
-void nks_netns_count_request(struct net *net);
-u64 nks_netns_requests(struct net *net);
+/* Safe in any context, without locks; the caller keeps @net alive. */
+void nks_netns_inc(struct net *net, enum nks_netns_counter c);
+u64 nks_netns_read(struct net *net, enum nks_netns_counter c);
 
 #endif /* _NKS_NETNS_H */

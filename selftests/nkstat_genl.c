@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -438,6 +439,104 @@ TEST_F(genl, get_info_has_no_dump)
 	self->m.nlh.nlmsg_flags |= NLM_F_DUMP;
 	ASSERT_EQ(0, nks_xfer(&self->s, &self->m));
 	EXPECT_EQ(-EOPNOTSUPP, self->s.error);
+}
+
+/* GET_NEIGH: both tables, and bad input refused with a reason. */
+static int nks_neigh_tables(struct nks_sock *s, bool *hidden, bool *entries)
+{
+	struct nlattr *head, *a, *t;
+	int len, rem, mask = 0;
+
+	*hidden = *entries = false;
+	head = nks_reply_attrs(s, &len);
+	nks_for_each_attr(a, head, len, rem) {
+		if (nks_type(a) != NKSTAT_A_NEIGH)
+			continue;
+		t = nks_find_nested(a, NKSTAT_NEIGH_A_TABLE);
+		if (t)
+			mask |= 1 << nks_u32(t);
+		*hidden |= !!nks_find_nested(a, NKSTAT_NEIGH_A_TABLE_HIDDEN);
+		*entries |= !!nks_find_nested(a, NKSTAT_NEIGH_A_ENTRIES);
+		if (!nks_find_nested(a, NKSTAT_NEIGH_A_NUD))
+			return -1;
+	}
+	return mask;
+}
+
+TEST_F(genl, neigh_both_tables)
+{
+	bool hidden, entries;
+
+	self->m.genl.cmd = NKSTAT_CMD_GET_NEIGH;
+	ASSERT_EQ(0, nks_xfer(&self->s, &self->m));
+	ASSERT_EQ(0, self->s.error);
+	EXPECT_EQ((1 << NKSTAT_NEIGH_TABLE_ARP) | (1 << NKSTAT_NEIGH_TABLE_NDISC),
+		  nks_neigh_tables(&self->s, &hidden, &entries));
+	EXPECT_FALSE(hidden);
+	EXPECT_TRUE(entries);
+}
+
+TEST_F(genl, neigh_one_table)
+{
+	bool hidden, entries;
+
+	self->m.genl.cmd = NKSTAT_CMD_GET_NEIGH;
+	nks_attr_u32(&self->m, NKSTAT_A_NEIGH_TABLE, NKSTAT_NEIGH_TABLE_NDISC);
+	ASSERT_EQ(0, nks_xfer(&self->s, &self->m));
+	ASSERT_EQ(0, self->s.error);
+	EXPECT_EQ(1 << NKSTAT_NEIGH_TABLE_NDISC,
+		  nks_neigh_tables(&self->s, &hidden, &entries));
+}
+
+TEST_F(genl, neigh_unknown_table)
+{
+	self->m.genl.cmd = NKSTAT_CMD_GET_NEIGH;
+	nks_attr_u32(&self->m, NKSTAT_A_NEIGH_TABLE, NKSTAT_NEIGH_TABLE_MAX + 1);
+	EXPECT_REFUSED(-EINVAL, "unknown neighbour table");
+
+	nks_msg_init(&self->m, self->s.family, NKSTAT_CMD_GET_NEIGH);
+	nks_attr_u32(&self->m, NKSTAT_A_NEIGH_TABLE, NKSTAT_NEIGH_TABLE_UNSPEC);
+	EXPECT_REFUSED(-EINVAL, "unknown neighbour table");
+}
+
+TEST_F(genl, neigh_wrong_type)
+{
+	uint8_t v = NKSTAT_NEIGH_TABLE_ARP;
+
+	self->m.genl.cmd = NKSTAT_CMD_GET_NEIGH;
+	nks_attr(&self->m, NKSTAT_A_NEIGH_TABLE, &v, sizeof(v));
+	EXPECT_REFUSED(-EINVAL, "invalid attribute length");
+}
+
+/* GET_INFO's group filter means nothing to GET_NEIGH. */
+TEST_F(genl, neigh_attribute_not_taken)
+{
+	self->m.genl.cmd = NKSTAT_CMD_GET_NEIGH;
+	nks_attr_u32(&self->m, NKSTAT_A_GROUP_ID, NKSTAT_GROUP_NEIGH);
+	EXPECT_REFUSED(-EINVAL, "Unsupported attribute");
+}
+
+/*
+ * A caller with CAP_NET_ADMIN only in its own user namespace gets its
+ * netns's counts, and the table-wide values are withheld and flagged.
+ */
+TEST(neigh_unprivileged_hidden)
+{
+	bool hidden, entries;
+	struct nks_sock s;
+	struct nks_msg m;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWUSER | CLONE_NEWNET));
+	ASSERT_EQ(0, nks_open(&s));
+	ASSERT_EQ(0, nks_resolve(&s));
+	nks_msg_init(&m, s.family, NKSTAT_CMD_GET_NEIGH);
+	ASSERT_EQ(0, nks_xfer(&s, &m));
+	ASSERT_EQ(0, s.error);
+	EXPECT_EQ((1 << NKSTAT_NEIGH_TABLE_ARP) | (1 << NKSTAT_NEIGH_TABLE_NDISC),
+		  nks_neigh_tables(&s, &hidden, &entries));
+	EXPECT_TRUE(hidden);
+	EXPECT_FALSE(entries);
+	close(s.fd);
 }
 
 static uint64_t nks_requests(struct __test_metadata *_metadata,

@@ -121,6 +121,11 @@ static void nks_info_json_unavail(struct nks_json *j, struct nlattr *nest)
 	nks_json_close(j, '}');
 }
 
+static void nks_info_json_estimate(struct nks_json *j, struct nlattr *a)
+{
+	nks_json_string(j, nla_get_string(a));
+}
+
 /* Writes the nested attributes of type @type inside @grp as a JSON array. */
 static void nks_info_json_list(struct nks_json *j, struct nlattr *grp,
 			       int type, const char *key,
@@ -155,6 +160,8 @@ static void nks_info_json_group(struct nks_json *j, struct nlattr *grp)
 			   nks_info_json_hook);
 	nks_info_json_list(j, grp, NKSTAT_GROUP_A_UNAVAILABLE, "unavailable",
 			   nks_info_json_unavail);
+	nks_info_json_list(j, grp, NKSTAT_GROUP_A_ESTIMATE, "estimates",
+			   nks_info_json_estimate);
 	nks_json_close(j, '}');
 }
 
@@ -218,7 +225,7 @@ static void nks_info_text_group(struct nlattr *grp)
 	struct nlattr *tb[NKSTAT_GROUP_A_MAX + 1];
 	struct nlattr *a;
 	char buf[32];
-	int rem;
+	int rem, n = 0;
 
 	nla_parse_nested(tb, NKSTAT_GROUP_A_MAX, grp, NULL);
 	printf("%-8s %-12s %s\n", nks_or_na(nks_str_attr(tb[NKSTAT_GROUP_A_NAME])),
@@ -232,6 +239,17 @@ static void nks_info_text_group(struct nlattr *grp)
 		else if (nla_type(a) == NKSTAT_GROUP_A_UNAVAILABLE)
 			nks_info_text_unavail(a);
 	}
+	/* one line: "estimates a, b (the others are exact)" */
+	nla_for_each_nested(a, grp, rem) {
+		if (nla_type(a) != NKSTAT_GROUP_A_ESTIMATE)
+			continue;
+		if (!n++)
+			printf("%-8s   estimates %s", "", nla_get_string(a));
+		else
+			printf(", %s", nla_get_string(a));
+	}
+	if (n)
+		printf(" (the others are exact)\n");
 }
 
 static void nks_info_text(const struct nks_reply *r)

@@ -129,6 +129,26 @@ void nks_json_ku64(struct nks_json *j, const char *key, bool present,
 		nks_json_null(j);
 }
 
+void nks_json_ki64(struct nks_json *j, const char *key, bool present,
+		   int64_t v)
+{
+	nks_json_key(j, key);
+	nks_json_begin(j);
+	if (present)
+		fprintf(j->f, "%" PRId64, v);
+	else
+		fputs("null", j->f);
+	j->need_comma = true;
+}
+
+void nks_json_kbool(struct nks_json *j, const char *key, bool v)
+{
+	nks_json_key(j, key);
+	nks_json_begin(j);
+	fputs(v ? "true" : "false", j->f);
+	j->need_comma = true;
+}
+
 void nks_json_end(struct nks_json *j)
 {
 	fputc('\n', j->f);

@@ -72,12 +72,18 @@ void nks_json_kstr(struct nks_json *j, const char *key, const char *s);
 /* "key": v, or "key": null when the value is not @present */
 void nks_json_ku64(struct nks_json *j, const char *key, bool present,
 		   uint64_t v);
+void nks_json_ki64(struct nks_json *j, const char *key, bool present,
+		   int64_t v);
+void nks_json_kbool(struct nks_json *j, const char *key, bool v);
 void nks_json_end(struct nks_json *j);
 
 /* Commands. */
 int nks_cmd_info(const struct nks_opts *opts, int argc, char **argv);
-/* Prints one GET_INFO reply as text or JSON; exposed for the tests. */
+int nks_cmd_neigh(const struct nks_opts *opts, int argc, char **argv);
+/* Print one reply as text or JSON; exposed for the tests. */
 int nks_info_print(const struct nks_reply *reply, void *opts);
+int nks_neigh_print(const struct nks_reply *reply, void *opts);
+int nks_neigh_table_id(const char *name);
 
 /* Shared lookups. */
 const char *nks_group_name(uint32_t id);

@@ -57,6 +57,8 @@ check "unknown group" 1 "" "^nkstat: unknown group 'arp' \(groups: neigh ports t
 check "too many arguments" 1 "" "^nkstat: info takes at most one group" -- info neigh tcp
 check "help takes no arguments" 1 "" "^nkstat: help takes no arguments" -- help me
 check "ambiguous or empty object" 1 "" "^nkstat: unknown object ''" -- ""
+check "unknown neighbour table" 1 "" "^nkstat: unknown neighbour table 'ipx' \(tables: arp ndisc\)" -- neigh ipx
+check "neigh takes one table" 1 "" "^nkstat: neigh takes at most one table" -- neigh arp ndisc
 
 # The host kernel here has no nkstat family: the tool must say so.
 if [ -e /sys/module/nkstat ]; then
@@ -67,6 +69,7 @@ else
 		"^nkstat: the nkstat kernel module is not loaded; load it with 'modprobe nkstat'" -- info
 	check "module not loaded, json" 3 "" "not loaded" -- -j info
 	check "default object is info" 3 "" "not loaded" --
+	check "neigh without the module" 3 "" "not loaded" -- -j neigh arp
 fi
 
 echo "1..$n"

@@ -131,6 +131,7 @@ TEST_F(reply, full_json)
 	nla_put_string(msg, NKSTAT_UNAVAIL_A_COUNTER, "bind_eaddrinuse");
 	nla_put_string(msg, NKSTAT_UNAVAIL_A_REASON, "kprobe failed");
 	nla_nest_end(msg, un);
+	nla_put_string(msg, NKSTAT_GROUP_A_ESTIMATE, "bind_guess");
 	nla_nest_end(msg, grp);
 
 	out = nks_test_print(&self->t, true);
@@ -139,12 +140,13 @@ TEST_F(reply, full_json)
 		     "\"kernel_release\":\"6.12.117+deb12-amd64\","
 		     "\"netns_requests\":7,\"groups\":["
 		     "{\"name\":\"neigh\",\"id\":1,\"state\":\"unavailable\","
-		     "\"reason\":\"not implemented\",\"hooks\":[],\"unavailable\":[]},"
+		     "\"reason\":\"not implemented\",\"hooks\":[],\"unavailable\":[],\"estimates\":[]},"
 		     "{\"name\":\"ports\",\"id\":2,\"state\":\"partial\",\"reason\":null,"
 		     "\"hooks\":[{\"name\":\"__inet_hash_connect\",\"kind\":\"kretprobe\",\"error\":null},"
 		     "{\"name\":\"inet_csk_get_port\",\"kind\":\"kprobe\","
 		     "\"error\":\"No such file or directory\"}],"
-		     "\"unavailable\":[{\"counter\":\"bind_eaddrinuse\",\"reason\":\"kprobe failed\"}]}"
+		     "\"unavailable\":[{\"counter\":\"bind_eaddrinuse\",\"reason\":\"kprobe failed\"}],"
+		     "\"estimates\":[\"bind_guess\"]}"
 		     "]}}\n", out);
 	free(out);
 
@@ -154,6 +156,7 @@ TEST_F(reply, full_json)
 	EXPECT_NE(NULL, strstr(out, "neigh    unavailable  not implemented\n"));
 	EXPECT_NE(NULL, strstr(out, "hook kprobe inet_csk_get_port: failed, No such file or directory\n"));
 	EXPECT_NE(NULL, strstr(out, "n/a  bind_eaddrinuse: kprobe failed\n"));
+	EXPECT_NE(NULL, strstr(out, "estimates bind_guess (the others are exact)\n"));
 	free(out);
 }
 
@@ -198,7 +201,7 @@ TEST_F(reply, missing_attributes_not_zero)
 		     "\"module_version\":null,\"kernel_release\":null,"
 		     "\"netns_requests\":null,\"groups\":["
 		     "{\"name\":\"future\",\"id\":9,\"state\":\"unknown-77\","
-		     "\"reason\":null,\"hooks\":[],\"unavailable\":[]}]}}\n", out);
+		     "\"reason\":null,\"hooks\":[],\"unavailable\":[],\"estimates\":[]}]}}\n", out);
 	free(out);
 
 	out = nks_test_print(&self->t, false);

@@ -33,6 +33,27 @@
  *                                     kernel cannot provide
  *         NKSTAT_UNAVAIL_A_COUNTER    string, the counter's name
  *         NKSTAT_UNAVAIL_A_REASON     string
+ *       NKSTAT_GROUP_A_ESTIMATE       string, repeated: a counter that is an
+ *                                     estimate (attributed by the module);
+ *                                     the others are exact
+ *
+ * NKSTAT_CMD_GET_NEIGH (do; any caller, in any netns)
+ *   request:
+ *     [NKSTAT_A_NEIGH_TABLE]          u32, enum nkstat_neigh_table: only this
+ *   reply:
+ *     NKSTAT_A_NEIGH                  nest, repeated: one per table
+ *       NKSTAT_NEIGH_A_TABLE          u32, enum nkstat_neigh_table
+ *       Table-wide values, only for a caller with CAP_NET_ADMIN in the
+ *       initial user namespace (the tables are shared by all netns):
+ *       NKSTAT_NEIGH_A_TABLE_HIDDEN   flag: the caller may not see them
+ *       NKSTAT_NEIGH_A_ENTRIES .. NKSTAT_NEIGH_A_LAST_OVERFLOW_AGE_MS
+ *                                     u64 each, see enum nkstat_neigh_attr
+ *       NKSTAT_NEIGH_A_FORCED_GC_RECLAIM_HIST, ..._LATENCY_HIST
+ *                                     nest of u64: attribute type i+1 holds
+ *                                     bucket i (see NKSTAT_HIST_BUCKETS)
+ *       Values for the caller's netns:
+ *       NKSTAT_NEIGH_A_NUD            nest of u64 per state, enum nkstat_nud_attr
+ *       NKSTAT_NEIGH_A_ALLOC_FAILURES u64, creations refused in this netns
  */
 #ifndef _UAPI_LINUX_NKSTAT_H
 #define _UAPI_LINUX_NKSTAT_H
@@ -43,6 +64,7 @@
 enum nkstat_cmd {
 	NKSTAT_CMD_UNSPEC,
 	NKSTAT_CMD_GET_INFO,
+	NKSTAT_CMD_GET_NEIGH,
 
 	__NKSTAT_CMD_MAX,
 	NKSTAT_CMD_MAX = __NKSTAT_CMD_MAX - 1
@@ -57,6 +79,8 @@ enum nkstat_attr {
 	NKSTAT_A_NETNS_REQUESTS,
 	NKSTAT_A_GROUP_ID,
 	NKSTAT_A_GROUP,
+	NKSTAT_A_NEIGH_TABLE,
+	NKSTAT_A_NEIGH,
 
 	__NKSTAT_A_MAX,
 	NKSTAT_A_MAX = __NKSTAT_A_MAX - 1
@@ -94,6 +118,7 @@ enum nkstat_group_attr {
 	NKSTAT_GROUP_A_REASON,
 	NKSTAT_GROUP_A_HOOK,
 	NKSTAT_GROUP_A_UNAVAILABLE,
+	NKSTAT_GROUP_A_ESTIMATE,
 
 	__NKSTAT_GROUP_A_MAX,
 	NKSTAT_GROUP_A_MAX = __NKSTAT_GROUP_A_MAX - 1
@@ -129,6 +154,74 @@ enum nkstat_unavail_attr {
 
 	__NKSTAT_UNAVAIL_A_MAX,
 	NKSTAT_UNAVAIL_A_MAX = __NKSTAT_UNAVAIL_A_MAX - 1
+};
+
+enum nkstat_neigh_table {
+	NKSTAT_NEIGH_TABLE_UNSPEC,
+	NKSTAT_NEIGH_TABLE_ARP,		/* arp_cache */
+	NKSTAT_NEIGH_TABLE_NDISC,	/* ndisc_cache */
+
+	__NKSTAT_NEIGH_TABLE_MAX,
+	NKSTAT_NEIGH_TABLE_MAX = __NKSTAT_NEIGH_TABLE_MAX - 1
+};
+
+/*
+ * Histograms have NKSTAT_HIST_BUCKETS buckets. Bucket 0 counts the value
+ * 0, bucket i (i >= 1) counts values in [2^(i-1), 2^i - 1], and the last
+ * bucket counts everything from 2^(NKSTAT_HIST_BUCKETS-2) up. Latencies
+ * are in microseconds.
+ */
+#define NKSTAT_HIST_BUCKETS	16
+
+enum nkstat_neigh_attr {
+	NKSTAT_NEIGH_A_UNSPEC,
+	NKSTAT_NEIGH_A_PAD,
+	NKSTAT_NEIGH_A_TABLE,
+	NKSTAT_NEIGH_A_TABLE_HIDDEN,
+	/* table-wide, copied from the kernel: exact */
+	NKSTAT_NEIGH_A_ENTRIES,
+	NKSTAT_NEIGH_A_GC_ENTRIES,	/* what the gc thresholds compare */
+	NKSTAT_NEIGH_A_GC_THRESH1,
+	NKSTAT_NEIGH_A_GC_THRESH2,
+	NKSTAT_NEIGH_A_GC_THRESH3,
+	NKSTAT_NEIGH_A_GC_INTERVAL_MS,
+	NKSTAT_NEIGH_A_PERIODIC_GC_RUNS,
+	NKSTAT_NEIGH_A_FORCED_GC_RUNS,
+	/* table full: creation refused (every one, unlike the log line) */
+	NKSTAT_NEIGH_A_FORCED_GC_FAILURES,
+	NKSTAT_NEIGH_A_UNRESOLVED_DISCARDS,
+	NKSTAT_NEIGH_A_RES_FAILED,
+	/* table-wide, from hooks */
+	NKSTAT_NEIGH_A_FORCED_GC_RUNS_TRACED,	/* runs the two below saw */
+	NKSTAT_NEIGH_A_FORCED_GC_RECLAIMED,
+	NKSTAT_NEIGH_A_FORCED_GC_RECLAIM_HIST,
+	NKSTAT_NEIGH_A_FORCED_GC_LATENCY_HIST,
+	NKSTAT_NEIGH_A_FORCED_GC_BUDGET_HITS,
+	NKSTAT_NEIGH_A_PERIODIC_GC_RECLAIMED,
+	NKSTAT_NEIGH_A_LAST_OVERFLOW_AGE_MS,
+	/* the caller's netns */
+	NKSTAT_NEIGH_A_NUD,
+	NKSTAT_NEIGH_A_ALLOC_FAILURES,
+
+	__NKSTAT_NEIGH_A_MAX,
+	NKSTAT_NEIGH_A_MAX = __NKSTAT_NEIGH_A_MAX - 1
+};
+
+/* Entries by NUD state, one u64 each. */
+enum nkstat_nud_attr {
+	NKSTAT_NUD_A_UNSPEC,
+	NKSTAT_NUD_A_NONE,
+	NKSTAT_NUD_A_INCOMPLETE,
+	NKSTAT_NUD_A_REACHABLE,
+	NKSTAT_NUD_A_STALE,
+	NKSTAT_NUD_A_DELAY,
+	NKSTAT_NUD_A_PROBE,
+	NKSTAT_NUD_A_FAILED,
+	NKSTAT_NUD_A_NOARP,
+	NKSTAT_NUD_A_PERMANENT,
+
+	__NKSTAT_NUD_A_MAX,
+	NKSTAT_NUD_A_MAX = __NKSTAT_NUD_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_NKSTAT_H */

@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * neigh: the neighbour tables, ARP (arp_cache) and NDISC (ndisc_cache).
+ *
+ * Exact values are copied from the kernel: each table's per-CPU
+ * statistics, its entry counts and thresholds, and per-netns counts by
+ * NUD state from an RCU walk of its hash, one bucket at a time.
+ *
+ * Hooks add what the kernel does not count:
+ *  - tracepoint neigh_create fires right after neigh_alloc(); a NULL
+ *    entry is a refused creation, counted per netns (exact) and
+ *    timestamped (the last overflow).
+ *  - neigh_alloc() and the forced gc it runs are inlined into
+ *    ___neigh_create(). A kprobe on ___neigh_create() opens a record on
+ *    this CPU for this context; tracepoint neigh_cleanup_and_release
+ *    counts the entries released while it is open, and neigh_create
+ *    closes it. If the CPU's forced_gc_runs moved meanwhile, a forced gc
+ *    ran: the released entries are what it reclaimed, the time between is
+ *    its latency, and an unchanged last_flush after at least 1 ms means it
+ *    stopped on its time budget. This is an attribution: exact unless the
+ *    task migrates between the kprobe and the gc, which does not happen
+ *    on a kernel without forced preemption. forced_gc_runs_traced says
+ *    how many runs it saw.
+ *  - an entry released by the table's own gc work is periodic gc's
+ *    (exact).
+ */
+#include <linux/ipv6.h>
+#include <linux/kprobes.h>
+#include <linux/ktime.h>
+#include <linux/nkstat.h>
+#include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/tracepoint.h>
+#include <linux/workqueue.h>
+#include <net/arp.h>
+#include <net/ipv6_stubs.h>
+#include <net/neighbour.h>
+#include <net/netlink.h>
+#include <trace/events/neigh.h>
+
+#include "group.h"
+#include "neigh.h"
+#include "netns.h"
+
+struct nks_neigh_pcpu {
+	u64 runs_traced;
+	u64 reclaimed;
+	u64 budget_hits;
+	u64 periodic_reclaimed;
+	u64 reclaim_hist[NKSTAT_HIST_BUCKETS];
+	u64 latency_hist[NKSTAT_HIST_BUCKETS];
+};
+
+struct nks_neigh_tbl {
+	u32 id;				/* enum nkstat_neigh_table */
+	enum nks_netns_counter alloc_failures;
+	struct neigh_table *tbl;	/* NULL: not on this kernel */
+	struct nks_neigh_pcpu __percpu *pcpu;
+	u64 last_overflow_ns;		/* ktime_get_ns(); 0: none seen */
+};
+
+static struct nks_neigh_tbl nks_neigh_tbls[] = {
+	{ NKSTAT_NEIGH_TABLE_ARP, NKS_NETNS_NEIGH_ALLOC_FAILURES_ARP },
+	{ NKSTAT_NEIGH_TABLE_NDISC, NKS_NETNS_NEIGH_ALLOC_FAILURES_NDISC },
+};
+
+/* An open ___neigh_create() on this CPU: [0] task context, [1] softirq. */
+struct nks_neigh_slot {
+	struct nks_neigh_tbl *t;	/* NULL: closed */
+	struct task_struct *task;
+	u64 t0;
+	unsigned long last_flush;
+	unsigned long gc_runs;		/* this CPU's forced_gc_runs at entry */
+	unsigned int reclaimed;
+};
+
+static DEFINE_PER_CPU(struct nks_neigh_slot, nks_neigh_slots[2]);
+
+enum { NKS_HOOK_CREATE_KP, NKS_HOOK_CREATE_TP, NKS_HOOK_RELEASE_TP, NKS_HOOK_WALK };
+
+static struct nks_hook nks_neigh_hooks[] = {
+	[NKS_HOOK_CREATE_KP] = { "___neigh_create", NKSTAT_HOOK_KIND_KPROBE },
+	[NKS_HOOK_CREATE_TP] = { "neigh_create", NKSTAT_HOOK_KIND_TRACEPOINT },
+	[NKS_HOOK_RELEASE_TP] = { "neigh_cleanup_and_release",
+				  NKSTAT_HOOK_KIND_TRACEPOINT },
+	[NKS_HOOK_WALK] = { "neigh hash tables", NKSTAT_HOOK_KIND_WALK },
+};
+
+/* Attributed to a forced gc run by the module, see the top of this file. */
+static const char *const nks_neigh_estimates[] = {
+	"forced_gc_runs_traced", "forced_gc_reclaimed", "forced_gc_reclaim_hist",
+	"forced_gc_latency_hist", "forced_gc_budget_hits",
+};
+
+/* At most: 7 hook-based counters plus the NDISC table. */
+static struct nks_unavail nks_neigh_unavail[8];
+
+static struct tracepoint *nks_neigh_tp_create, *nks_neigh_tp_release;
+
+static struct nks_neigh_tbl *nks_neigh_find(const struct neigh_table *tbl)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(nks_neigh_tbls); i++) {
+		if (nks_neigh_tbls[i].tbl == tbl)
+			return &nks_neigh_tbls[i];
+	}
+	return NULL;
+}
+
+static bool nks_neigh_forced_gc_traced(void)
+{
+	return !nks_neigh_hooks[NKS_HOOK_CREATE_KP].err &&
+	       !nks_neigh_hooks[NKS_HOOK_CREATE_TP].err &&
+	       !nks_neigh_hooks[NKS_HOOK_RELEASE_TP].err;
+}
+
+static struct nks_neigh_slot *nks_neigh_slot(void)
+{
+	return this_cpu_ptr(&nks_neigh_slots[in_task() ? 0 : 1]);
+}
+
+static unsigned int nks_hist_bucket(u64 v)
+{
+	return min_t(unsigned int, fls64(v), NKSTAT_HIST_BUCKETS - 1);
+}
+
+static int nks_neigh_create_entry(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct neigh_table *tbl = (void *)regs_get_kernel_argument(regs, 0);
+	struct nks_neigh_tbl *t = nks_neigh_find(tbl);
+	struct nks_neigh_slot *s;
+
+	if (!t)
+		return 0;
+	s = nks_neigh_slot();
+	s->t = t;
+	s->task = current;
+	s->t0 = ktime_get_ns();
+	s->last_flush = READ_ONCE(tbl->last_flush);
+	s->gc_runs = READ_ONCE(this_cpu_ptr(tbl->stats)->forced_gc_runs);
+	s->reclaimed = 0;
+	return 0;
+}
+
+static struct kprobe nks_neigh_kp = {
+	.symbol_name = "___neigh_create",
+	.pre_handler = nks_neigh_create_entry,
+};
+
+static void nks_neigh_released(void *data, struct neighbour *n, int rc)
+{
+	struct nks_neigh_tbl *t = nks_neigh_find(n->tbl);
+	struct nks_neigh_slot *s;
+
+	if (!t)
+		return;
+	if (in_task() && current_work() == &n->tbl->gc_work.work) {
+		this_cpu_inc(t->pcpu->periodic_reclaimed);
+		return;
+	}
+	s = nks_neigh_slot();
+	if (s->t == t && (!in_task() || s->task == current))
+		s->reclaimed++;
+}
+
+static void nks_neigh_created(void *data, struct neigh_table *tbl,
+			      struct net_device *dev, const void *pkey,
+			      const struct neighbour *n, bool exempt_from_gc)
+{
+	struct nks_neigh_tbl *t = nks_neigh_find(tbl);
+	struct nks_neigh_slot *s;
+	u64 now, elapsed;
+
+	if (!t)
+		return;
+	now = ktime_get_ns();
+	if (!n) {
+		nks_netns_inc(dev_net(dev), t->alloc_failures);
+		WRITE_ONCE(t->last_overflow_ns, now);
+	}
+
+	s = nks_neigh_slot();
+	if (s->t != t || (in_task() && s->task != current))
+		return;
+	s->t = NULL;
+	if (READ_ONCE(this_cpu_ptr(tbl->stats)->forced_gc_runs) == s->gc_runs)
+		return;		/* no forced gc in this creation */
+
+	elapsed = now - s->t0;
+	this_cpu_inc(t->pcpu->runs_traced);
+	this_cpu_add(t->pcpu->reclaimed, s->reclaimed);
+	this_cpu_inc(t->pcpu->reclaim_hist[nks_hist_bucket(s->reclaimed)]);
+	this_cpu_inc(t->pcpu->latency_hist[nks_hist_bucket(div_u64(elapsed,
+								   NSEC_PER_USEC))]);
+	if (READ_ONCE(tbl->last_flush) == s->last_flush &&
+	    elapsed >= NSEC_PER_MSEC)
+		this_cpu_inc(t->pcpu->budget_hits);
+}
+
+static void nks_neigh_find_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "neigh_create"))
+		nks_neigh_tp_create = tp;
+	else if (!strcmp(tp->name, "neigh_cleanup_and_release"))
+		nks_neigh_tp_release = tp;
+}
+
+static int nks_neigh_tp_register(struct tracepoint *tp, void *probe)
+{
+	return tp ? tracepoint_probe_register(tp, probe, NULL) : -ENOENT;
+}
+
+static void nks_neigh_unavail_add(struct nks_group *grp, const char *counter,
+				  const char *reason)
+{
+	if (WARN_ON_ONCE(grp->n_unavail >= ARRAY_SIZE(nks_neigh_unavail)))
+		return;
+	nks_neigh_unavail[grp->n_unavail].counter = counter;
+	nks_neigh_unavail[grp->n_unavail].reason = reason;
+	grp->n_unavail++;
+}
+
+static void nks_neigh_unhook(void)
+{
+	if (!nks_neigh_hooks[NKS_HOOK_CREATE_TP].err)
+		tracepoint_probe_unregister(nks_neigh_tp_create,
+					    nks_neigh_created, NULL);
+	if (!nks_neigh_hooks[NKS_HOOK_RELEASE_TP].err)
+		tracepoint_probe_unregister(nks_neigh_tp_release,
+					    nks_neigh_released, NULL);
+	tracepoint_synchronize_unregister();
+	if (!nks_neigh_hooks[NKS_HOOK_CREATE_KP].err)
+		unregister_kprobe(&nks_neigh_kp);
+}
+
+static void nks_neigh_free(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(nks_neigh_tbls); i++) {
+		free_percpu(nks_neigh_tbls[i].pcpu);
+		nks_neigh_tbls[i].pcpu = NULL;
+	}
+}
+
+int nks_neigh_init(struct nks_group *grp)
+{
+	struct nks_hook *h = nks_neigh_hooks;
+	unsigned int i;
+
+	/* compile-time checks of the probes against the tracepoints */
+	check_trace_callback_type_neigh_create(nks_neigh_created);
+	check_trace_callback_type_neigh_cleanup_and_release(nks_neigh_released);
+
+	nks_neigh_tbls[0].tbl = &arp_tbl;
+	/* NULL when IPv6 is disabled (ipv6.disable=1) */
+	nks_neigh_tbls[1].tbl = ipv6_stub->nd_tbl;
+	for (i = 0; i < ARRAY_SIZE(nks_neigh_tbls); i++) {
+		if (!nks_neigh_tbls[i].tbl)
+			continue;
+		nks_neigh_tbls[i].pcpu = alloc_percpu(struct nks_neigh_pcpu);
+		if (!nks_neigh_tbls[i].pcpu) {
+			nks_neigh_free();
+			grp->reason = "out of memory";
+			return -ENOMEM;
+		}
+	}
+
+	for_each_kernel_tracepoint(nks_neigh_find_tp, NULL);
+	/* The probes only count; each may attach without the others. */
+	h[NKS_HOOK_CREATE_TP].err =
+		nks_neigh_tp_register(nks_neigh_tp_create, nks_neigh_created);
+	h[NKS_HOOK_RELEASE_TP].err =
+		nks_neigh_tp_register(nks_neigh_tp_release, nks_neigh_released);
+	h[NKS_HOOK_CREATE_KP].err = register_kprobe(&nks_neigh_kp);
+
+	grp->estimates = nks_neigh_estimates;
+	grp->n_estimates = nks_neigh_forced_gc_traced() ?
+			   ARRAY_SIZE(nks_neigh_estimates) : 0;
+	grp->hooks = nks_neigh_hooks;
+	grp->n_hooks = ARRAY_SIZE(nks_neigh_hooks);
+	grp->unavail = nks_neigh_unavail;
+	if (h[NKS_HOOK_CREATE_TP].err) {
+		nks_neigh_unavail_add(grp, "alloc_failures",
+				      "tracepoint neigh_create did not attach");
+		nks_neigh_unavail_add(grp, "last_overflow_age_ms",
+				      "tracepoint neigh_create did not attach");
+	}
+	if (!nks_neigh_forced_gc_traced()) {
+		for (i = 0; i < ARRAY_SIZE(nks_neigh_estimates); i++)
+			nks_neigh_unavail_add(grp, nks_neigh_estimates[i],
+					      "needs kprobe ___neigh_create and tracepoints neigh_create and neigh_cleanup_and_release");
+	}
+	if (h[NKS_HOOK_RELEASE_TP].err)
+		nks_neigh_unavail_add(grp, "periodic_gc_reclaimed",
+				      "tracepoint neigh_cleanup_and_release did not attach");
+	if (!nks_neigh_tbls[1].tbl)
+		nks_neigh_unavail_add(grp, "ndisc",
+				      "IPv6 is disabled: there is no NDISC table");
+	return 0;
+}
+
+void nks_neigh_exit(struct nks_group *grp)
+{
+	nks_neigh_unhook();
+	nks_neigh_free();
+}
+
+int nks_neigh_table_check(u32 id)
+{
+	if (id < 1 || id > ARRAY_SIZE(nks_neigh_tbls))
+		return -EINVAL;
+	return nks_neigh_tbls[id - 1].tbl ? 0 : -EOPNOTSUPP;
+}
+
+/* Entries of @net in @tbl by NUD state, indexed by enum nkstat_nud_attr. */
+static void nks_neigh_count_nud(struct neigh_table *tbl, struct net *net,
+				u64 *nud)
+{
+	struct neigh_hash_table *nht;
+	struct neighbour *n;
+	unsigned int h;
+	u8 state;
+
+	for (h = 0; ; h++) {
+		rcu_read_lock();
+		/* a resize between buckets may skip or repeat a few entries */
+		nht = rcu_dereference(tbl->nht);
+		if (h >= (1U << nht->hash_shift)) {
+			rcu_read_unlock();
+			break;
+		}
+		for (n = rcu_dereference(nht->hash_buckets[h]); n;
+		     n = rcu_dereference(n->next)) {
+			if (!net_eq(dev_net(n->dev), net))
+				continue;
+			/* one state bit, or none */
+			state = READ_ONCE(n->nud_state);
+			nud[state ? NKSTAT_NUD_A_NONE + ffs(state) :
+			    NKSTAT_NUD_A_NONE]++;
+		}
+		rcu_read_unlock();
+		cond_resched();
+	}
+}
+
+static int nks_put_u64(struct sk_buff *msg, int type, u64 v)
+{
+	return nla_put_u64_64bit(msg, type, v, NKSTAT_NEIGH_A_PAD);
+}
+
+static int nks_put_hist(struct sk_buff *msg, int type, const u64 *hist)
+{
+	struct nlattr *nest = nla_nest_start(msg, type);
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < NKSTAT_HIST_BUCKETS; i++) {
+		/* buckets are 1..NKSTAT_HIST_BUCKETS: 0 is free to pad */
+		if (nla_put_u64_64bit(msg, i + 1, hist[i], 0)) {
+			nla_nest_cancel(msg, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int nks_neigh_fill_table(struct sk_buff *msg,
+				const struct nks_neigh_tbl *t)
+{
+	struct neigh_table *tbl = t->tbl;
+	struct neigh_statistics st = {};
+	struct nks_neigh_pcpu hk = {};
+	u64 last;
+	int cpu, i;
+
+	for_each_possible_cpu(cpu) {
+		const struct neigh_statistics *s = per_cpu_ptr(tbl->stats, cpu);
+		const struct nks_neigh_pcpu *p = per_cpu_ptr(t->pcpu, cpu);
+
+		st.periodic_gc_runs += READ_ONCE(s->periodic_gc_runs);
+		st.forced_gc_runs += READ_ONCE(s->forced_gc_runs);
+		st.table_fulls += READ_ONCE(s->table_fulls);
+		st.unres_discards += READ_ONCE(s->unres_discards);
+		st.res_failed += READ_ONCE(s->res_failed);
+		hk.runs_traced += READ_ONCE(p->runs_traced);
+		hk.reclaimed += READ_ONCE(p->reclaimed);
+		hk.budget_hits += READ_ONCE(p->budget_hits);
+		hk.periodic_reclaimed += READ_ONCE(p->periodic_reclaimed);
+		for (i = 0; i < NKSTAT_HIST_BUCKETS; i++) {
+			hk.reclaim_hist[i] += READ_ONCE(p->reclaim_hist[i]);
+			hk.latency_hist[i] += READ_ONCE(p->latency_hist[i]);
+		}
+	}
+
+	if (nks_put_u64(msg, NKSTAT_NEIGH_A_ENTRIES, atomic_read(&tbl->entries)) ||
+	    nks_put_u64(msg, NKSTAT_NEIGH_A_GC_ENTRIES,
+			atomic_read(&tbl->gc_entries)) ||
+	    nks_put_u64(msg, NKSTAT_NEIGH_A_GC_THRESH1, READ_ONCE(tbl->gc_thresh1)) ||
+	    nks_put_u64(msg, NKSTAT_NEIGH_A_GC_THRESH2, READ_ONCE(tbl->gc_thresh2)) ||
+	    nks_put_u64(msg, NKSTAT_NEIGH_A_GC_THRESH3, READ_ONCE(tbl->gc_thresh3)) ||
+	    nks_put_u64(msg, NKSTAT_NEIGH_A_GC_INTERVAL_MS,
+			jiffies_to_msecs(READ_ONCE(tbl->gc_interval))) ||
+	    nks_put_u64(msg, NKSTAT_NEIGH_A_PERIODIC_GC_RUNS, st.periodic_gc_runs) ||
+	    nks_put_u64(msg, NKSTAT_NEIGH_A_FORCED_GC_RUNS, st.forced_gc_runs) ||
+	    nks_put_u64(msg, NKSTAT_NEIGH_A_FORCED_GC_FAILURES, st.table_fulls) ||
+	    nks_put_u64(msg, NKSTAT_NEIGH_A_UNRESOLVED_DISCARDS, st.unres_discards) ||
+	    nks_put_u64(msg, NKSTAT_NEIGH_A_RES_FAILED, st.res_failed))
+		return -EMSGSIZE;
+
+	if (nks_neigh_forced_gc_traced() &&
+	    (nks_put_u64(msg, NKSTAT_NEIGH_A_FORCED_GC_RUNS_TRACED, hk.runs_traced) ||
+	     nks_put_u64(msg, NKSTAT_NEIGH_A_FORCED_GC_RECLAIMED, hk.reclaimed) ||
+	     nks_put_hist(msg, NKSTAT_NEIGH_A_FORCED_GC_RECLAIM_HIST,
+			  hk.reclaim_hist) ||
+	     nks_put_hist(msg, NKSTAT_NEIGH_A_FORCED_GC_LATENCY_HIST,
+			  hk.latency_hist) ||
+	     nks_put_u64(msg, NKSTAT_NEIGH_A_FORCED_GC_BUDGET_HITS, hk.budget_hits)))
+		return -EMSGSIZE;
+	if (!nks_neigh_hooks[NKS_HOOK_RELEASE_TP].err &&
+	    nks_put_u64(msg, NKSTAT_NEIGH_A_PERIODIC_GC_RECLAIMED,
+			hk.periodic_reclaimed))
+		return -EMSGSIZE;
+	/* absent until the first overflow: there is no age to report */
+	last = READ_ONCE(t->last_overflow_ns);
+	if (!nks_neigh_hooks[NKS_HOOK_CREATE_TP].err && last &&
+	    nks_put_u64(msg, NKSTAT_NEIGH_A_LAST_OVERFLOW_AGE_MS,
+			div_u64(ktime_get_ns() - last, NSEC_PER_MSEC)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int nks_neigh_fill(struct sk_buff *msg, struct net *net, u32 id,
+		   bool table_wide)
+{
+	const struct nks_neigh_tbl *t = &nks_neigh_tbls[id - 1];
+	u64 nud[NKSTAT_NUD_A_MAX + 1] = {};
+	struct nlattr *nest, *states;
+	int i;
+
+	if (!t->tbl)
+		return 0;
+	nks_neigh_count_nud(t->tbl, net, nud);
+
+	nest = nla_nest_start(msg, NKSTAT_A_NEIGH);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, NKSTAT_NEIGH_A_TABLE, id))
+		goto err_cancel;
+	if (table_wide ? nks_neigh_fill_table(msg, t) :
+			 nla_put_flag(msg, NKSTAT_NEIGH_A_TABLE_HIDDEN))
+		goto err_cancel;
+
+	states = nla_nest_start(msg, NKSTAT_NEIGH_A_NUD);
+	if (!states)
+		goto err_cancel;
+	for (i = NKSTAT_NUD_A_NONE; i <= NKSTAT_NUD_A_MAX; i++) {
+		if (nla_put_u64_64bit(msg, i, nud[i], NKSTAT_NUD_A_UNSPEC))
+			goto err_cancel;
+	}
+	nla_nest_end(msg, states);
+	if (!nks_neigh_hooks[NKS_HOOK_CREATE_TP].err &&
+	    nks_put_u64(msg, NKSTAT_NEIGH_A_ALLOC_FAILURES,
+			nks_netns_read(net, t->alloc_failures)))
+		goto err_cancel;
+	nla_nest_end(msg, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}

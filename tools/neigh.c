@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nkstat neigh: the ARP and NDISC neighbour tables. Table-wide values
+ * (shared by every netns) come only to callers with CAP_NET_ADMIN in the
+ * initial user namespace; everyone gets their own netns's counts.
+ */
+#include <string.h>
+
+#include <linux/nkstat.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include "nkstat.h"
+
+#define NKS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const nks_table_names[] = {
+	[NKSTAT_NEIGH_TABLE_ARP] = "arp",
+	[NKSTAT_NEIGH_TABLE_NDISC] = "ndisc",
+};
+
+static const char *const nks_table_caches[] = {
+	[NKSTAT_NEIGH_TABLE_ARP] = "arp_cache",
+	[NKSTAT_NEIGH_TABLE_NDISC] = "ndisc_cache",
+};
+
+/* Table-wide u64 values, in output order, with their JSON names. */
+static const struct {
+	int attr;
+	const char *name;
+} nks_neigh_fields[] = {
+	{ NKSTAT_NEIGH_A_ENTRIES, "entries" },
+	{ NKSTAT_NEIGH_A_GC_ENTRIES, "gc_entries" },
+	{ NKSTAT_NEIGH_A_GC_THRESH1, "gc_thresh1" },
+	{ NKSTAT_NEIGH_A_GC_THRESH2, "gc_thresh2" },
+	{ NKSTAT_NEIGH_A_GC_THRESH3, "gc_thresh3" },
+	{ NKSTAT_NEIGH_A_GC_INTERVAL_MS, "gc_interval_ms" },
+	{ NKSTAT_NEIGH_A_PERIODIC_GC_RUNS, "periodic_gc_runs" },
+	{ NKSTAT_NEIGH_A_PERIODIC_GC_RECLAIMED, "periodic_gc_reclaimed" },
+	{ NKSTAT_NEIGH_A_FORCED_GC_RUNS, "forced_gc_runs" },
+	{ NKSTAT_NEIGH_A_FORCED_GC_FAILURES, "forced_gc_failures" },
+	{ NKSTAT_NEIGH_A_FORCED_GC_RUNS_TRACED, "forced_gc_runs_traced" },
+	{ NKSTAT_NEIGH_A_FORCED_GC_RECLAIMED, "forced_gc_reclaimed" },
+	{ NKSTAT_NEIGH_A_FORCED_GC_BUDGET_HITS, "forced_gc_budget_hits" },
+	{ NKSTAT_NEIGH_A_UNRESOLVED_DISCARDS, "unresolved_discards" },
+	{ NKSTAT_NEIGH_A_RES_FAILED, "res_failed" },
+	{ NKSTAT_NEIGH_A_LAST_OVERFLOW_AGE_MS, "last_overflow_age_ms" },
+};
+
+static const char *const nks_nud_names[] = {
+	[NKSTAT_NUD_A_INCOMPLETE] = "incomplete",
+	[NKSTAT_NUD_A_REACHABLE] = "reachable",
+	[NKSTAT_NUD_A_STALE] = "stale",
+	[NKSTAT_NUD_A_DELAY] = "delay",
+	[NKSTAT_NUD_A_PROBE] = "probe",
+	[NKSTAT_NUD_A_FAILED] = "failed",
+	[NKSTAT_NUD_A_NOARP] = "noarp",
+	[NKSTAT_NUD_A_PERMANENT] = "permanent",
+	[NKSTAT_NUD_A_NONE] = "none",
+};
+
+/* NUD states in output order (NONE last: entries being set up). */
+static const int nks_nud_order[] = {
+	NKSTAT_NUD_A_INCOMPLETE, NKSTAT_NUD_A_REACHABLE, NKSTAT_NUD_A_STALE,
+	NKSTAT_NUD_A_DELAY, NKSTAT_NUD_A_PROBE, NKSTAT_NUD_A_FAILED,
+	NKSTAT_NUD_A_NOARP, NKSTAT_NUD_A_PERMANENT, NKSTAT_NUD_A_NONE,
+};
+
+int nks_neigh_table_id(const char *name)
+{
+	size_t i;
+
+	for (i = 1; i < NKS_ARRAY_SIZE(nks_table_names); i++) {
+		if (!strcmp(name, nks_table_names[i]))
+			return (int)i;
+	}
+	return -1;
+}
+
+static bool nks_get_u64(struct nlattr *a, uint64_t *v)
+{
+	if (!a)
+		return false;
+	*v = nla_get_u64(a);
+	return true;
+}
+
+/* The bucket label of histogram bucket @i: "0", "1", "2-3", ..., "N+". */
+static const char *nks_hist_label(int i, char *buf, size_t len)
+{
+	if (i == 0 || i == 1)
+		snprintf(buf, len, "%d", i);
+	else if (i == NKSTAT_HIST_BUCKETS - 1)
+		snprintf(buf, len, "%llu+", 1ULL << (i - 1));
+	else
+		snprintf(buf, len, "%llu-%llu", 1ULL << (i - 1), (1ULL << i) - 1);
+	return buf;
+}
+
+/* Reads a histogram nest into @hist; false if absent. */
+static bool nks_get_hist(struct nlattr *nest, uint64_t *hist)
+{
+	struct nlattr *a;
+	int rem;
+
+	if (!nest)
+		return false;
+	memset(hist, 0, NKSTAT_HIST_BUCKETS * sizeof(*hist));
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) >= 1 && nla_type(a) <= NKSTAT_HIST_BUCKETS)
+			hist[nla_type(a) - 1] = nla_get_u64(a);
+	}
+	return true;
+}
+
+struct nks_neigh_table {
+	uint32_t id;
+	struct nlattr *tb[NKSTAT_NEIGH_A_MAX + 1];
+	struct nlattr *nud[NKSTAT_NUD_A_MAX + 1];
+	bool hidden;
+};
+
+static void nks_neigh_parse(struct nlattr *nest, struct nks_neigh_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	nla_parse_nested(t->tb, NKSTAT_NEIGH_A_MAX, nest, NULL);
+	if (t->tb[NKSTAT_NEIGH_A_TABLE])
+		t->id = nla_get_u32(t->tb[NKSTAT_NEIGH_A_TABLE]);
+	if (t->tb[NKSTAT_NEIGH_A_NUD])
+		nla_parse_nested(t->nud, NKSTAT_NUD_A_MAX,
+				 t->tb[NKSTAT_NEIGH_A_NUD], NULL);
+	t->hidden = t->tb[NKSTAT_NEIGH_A_TABLE_HIDDEN];
+}
+
+static bool nks_neigh_headroom(const struct nks_neigh_table *t, int64_t *room)
+{
+	uint64_t thresh3, gc_entries;
+
+	if (!nks_get_u64(t->tb[NKSTAT_NEIGH_A_GC_THRESH3], &thresh3) ||
+	    !nks_get_u64(t->tb[NKSTAT_NEIGH_A_GC_ENTRIES], &gc_entries))
+		return false;
+	*room = (int64_t)thresh3 - (int64_t)gc_entries;
+	return true;
+}
+
+static void nks_neigh_json_hist(struct nks_json *j, const char *key,
+				struct nlattr *nest)
+{
+	uint64_t hist[NKSTAT_HIST_BUCKETS];
+	char buf[32];
+	int i;
+
+	nks_json_key(j, key);
+	if (!nks_get_hist(nest, hist)) {
+		nks_json_null(j);
+		return;
+	}
+	/* bucket range as the key: {"0": n, "1": n, "2-3": n, ...} */
+	nks_json_open(j, '{');
+	for (i = 0; i < NKSTAT_HIST_BUCKETS; i++)
+		nks_json_ku64(j, nks_hist_label(i, buf, sizeof(buf)), true, hist[i]);
+	nks_json_close(j, '}');
+}
+
+static void nks_neigh_json(struct nks_json *j, const struct nks_neigh_table *t)
+{
+	uint64_t v = 0, total = 0;
+	int64_t room = 0;
+	struct nlattr *a;
+	bool all = true;
+	bool have;
+	size_t i;
+
+	nks_json_open(j, '{');
+	nks_json_kbool(j, "table_wide_hidden", t->hidden);
+	for (i = 0; i < NKS_ARRAY_SIZE(nks_neigh_fields); i++) {
+		a = t->tb[nks_neigh_fields[i].attr];
+		nks_json_ku64(j, nks_neigh_fields[i].name, a, a ? nla_get_u64(a) : 0);
+	}
+	have = nks_neigh_headroom(t, &room);
+	nks_json_ki64(j, "headroom", have, room);
+	nks_neigh_json_hist(j, "forced_gc_reclaim_hist",
+			    t->tb[NKSTAT_NEIGH_A_FORCED_GC_RECLAIM_HIST]);
+	nks_neigh_json_hist(j, "forced_gc_latency_hist_us",
+			    t->tb[NKSTAT_NEIGH_A_FORCED_GC_LATENCY_HIST]);
+
+	nks_json_key(j, "netns");
+	nks_json_open(j, '{');
+	for (i = 0; i < NKS_ARRAY_SIZE(nks_nud_order); i++) {
+		int s = nks_nud_order[i];
+
+		have = nks_get_u64(t->nud[s], &v);
+		nks_json_ku64(j, nks_nud_names[s], have, have ? v : 0);
+		if (have)
+			total += v;
+		else
+			all = false;
+	}
+	nks_json_ku64(j, "total", all, total);
+	a = t->tb[NKSTAT_NEIGH_A_ALLOC_FAILURES];
+	nks_json_ku64(j, "alloc_failures", a, a ? nla_get_u64(a) : 0);
+	nks_json_close(j, '}');
+	nks_json_close(j, '}');
+}
+
+/* "%llu" of an attribute, or "n/a". */
+static const char *nks_fmt(struct nlattr *a, char *buf, size_t len)
+{
+	if (!a)
+		return "n/a";
+	snprintf(buf, len, "%llu", (unsigned long long)nla_get_u64(a));
+	return buf;
+}
+
+#define NKS_FMT(a, buf) nks_fmt(a, buf, sizeof(buf))
+
+static void nks_neigh_text_hist(const char *title, struct nlattr *nest)
+{
+	uint64_t hist[NKSTAT_HIST_BUCKETS];
+	bool any = false;
+	char buf[32];
+	int i;
+
+	printf("  %-26s", title);
+	if (!nks_get_hist(nest, hist)) {
+		printf(" n/a\n");
+		return;
+	}
+	for (i = 0; i < NKSTAT_HIST_BUCKETS; i++) {
+		if (!hist[i])
+			continue;
+		printf(" %s:%llu", nks_hist_label(i, buf, sizeof(buf)),
+		       (unsigned long long)hist[i]);
+		any = true;
+	}
+	printf("%s\n", any ? "" : " none yet");
+}
+
+static void nks_neigh_text_table(const struct nks_neigh_table *t)
+{
+	char a[24], b[24], c[24], d[24];
+	uint64_t thresh3, v;
+	int64_t room;
+
+	if (t->hidden) {
+		printf("  table-wide values hidden: the table is shared by every netns;\n"
+		       "  they need CAP_NET_ADMIN in the initial user namespace\n");
+		return;
+	}
+
+	printf("  %-26s %s (gc_entries %s)\n", "entries",
+	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_ENTRIES], a),
+	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_GC_ENTRIES], b));
+	printf("  %-26s %s / %s / %s, gc_interval %s ms\n", "gc_thresh1/2/3",
+	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_GC_THRESH1], a),
+	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_GC_THRESH2], b),
+	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_GC_THRESH3], c),
+	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_GC_INTERVAL_MS], d));
+	if (nks_neigh_headroom(t, &room) &&
+	    nks_get_u64(t->tb[NKSTAT_NEIGH_A_GC_THRESH3], &thresh3) && thresh3)
+		printf("  %-26s %lld (%.1f%% of gc_thresh3)\n", "headroom",
+		       (long long)room, 100.0 * (double)room / (double)thresh3);
+	else
+		printf("  %-26s n/a\n", "headroom");
+	printf("  %-26s %s, reclaimed %s\n", "periodic gc runs",
+	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_PERIODIC_GC_RUNS], a),
+	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_PERIODIC_GC_RECLAIMED], b));
+	printf("  %-26s %s, failed %s, budget hits %s\n", "forced gc runs",
+	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_FORCED_GC_RUNS], a),
+	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_FORCED_GC_FAILURES], b),
+	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_FORCED_GC_BUDGET_HITS], c));
+	printf("  %-26s %s in %s traced runs (estimate)\n", "forced gc reclaimed",
+	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_FORCED_GC_RECLAIMED], a),
+	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_FORCED_GC_RUNS_TRACED], b));
+	nks_neigh_text_hist("reclaimed per forced gc",
+			    t->tb[NKSTAT_NEIGH_A_FORCED_GC_RECLAIM_HIST]);
+	nks_neigh_text_hist("forced gc latency (us)",
+			    t->tb[NKSTAT_NEIGH_A_FORCED_GC_LATENCY_HIST]);
+	if (nks_get_u64(t->tb[NKSTAT_NEIGH_A_LAST_OVERFLOW_AGE_MS], &v))
+		printf("  %-26s %.1f s ago\n", "last overflow", v / 1000.0);
+	else
+		printf("  %-26s %s\n", "last overflow",
+		       t->tb[NKSTAT_NEIGH_A_FORCED_GC_FAILURES] ?
+		       "none since nkstat was loaded" : "n/a");
+	printf("  %-26s %s, res_failed %s\n", "unresolved discards",
+	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_UNRESOLVED_DISCARDS], a),
+	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_RES_FAILED], b));
+}
+
+static void nks_neigh_text(const struct nks_neigh_table *t)
+{
+	uint64_t v, total = 0;
+	char a[24];
+	size_t i;
+
+	printf("%s (%s)\n", t->id < NKS_ARRAY_SIZE(nks_table_caches) ?
+	       nks_table_caches[t->id] : "unknown table",
+	       t->id < NKS_ARRAY_SIZE(nks_table_names) ? nks_table_names[t->id] : "?");
+	nks_neigh_text_table(t);
+	printf("  this netns:");
+	for (i = 0; i < NKS_ARRAY_SIZE(nks_nud_order); i++) {
+		int s = nks_nud_order[i];
+
+		printf(" %s %s", nks_nud_names[s], NKS_FMT(t->nud[s], a));
+		if (nks_get_u64(t->nud[s], &v))
+			total += v;
+	}
+	printf(" (total %llu)\n", (unsigned long long)total);
+	printf("  %-26s %s\n", "  refused creations",
+	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_ALLOC_FAILURES], a));
+}
+
+int nks_neigh_print(const struct nks_reply *r, void *arg)
+{
+	const struct nks_opts *opts = arg;
+	struct nks_neigh_table t;
+	struct nks_json j;
+	struct nlattr *a;
+	bool first = true;
+	int rem;
+
+	if (opts->json) {
+		nks_json_init(&j, stdout, opts->pretty);
+		nks_json_open(&j, '{');
+		nks_json_key(&j, "neigh");
+		nks_json_open(&j, '{');
+	}
+	nla_for_each_attr(a, r->attrs, r->len, rem) {
+		if (nla_type(a) != NKSTAT_A_NEIGH)
+			continue;
+		nks_neigh_parse(a, &t);
+		/* a table this tool does not know is skipped */
+		if (t.id < 1 || t.id >= NKS_ARRAY_SIZE(nks_table_names))
+			continue;
+		if (opts->json) {
+			nks_json_key(&j, nks_table_names[t.id]);
+			nks_neigh_json(&j, &t);
+		} else {
+			if (!first)
+				putchar('\n');
+			nks_neigh_text(&t);
+		}
+		first = false;
+	}
+	if (opts->json) {
+		nks_json_close(&j, '}');
+		nks_json_close(&j, '}');
+		nks_json_end(&j);
+	}
+	return 0;
+}
+
+int nks_cmd_neigh(const struct nks_opts *opts, int argc, char **argv)
+{
+	struct nks_nl nl;
+	struct nl_msg *msg;
+	int table = 0;
+	int ret;
+
+	if (argc > 1) {
+		fprintf(stderr, "nkstat: neigh takes at most one table (arp or ndisc)\n");
+		return NKS_EXIT_USAGE;
+	}
+	if (argc == 1) {
+		table = nks_neigh_table_id(argv[0]);
+		if (table < 0) {
+			fprintf(stderr, "nkstat: unknown neighbour table '%s' (tables: arp ndisc)\n",
+				argv[0]);
+			return NKS_EXIT_USAGE;
+		}
+	}
+	ret = nks_nl_open(&nl);
+	if (ret)
+		return ret;
+	msg = nks_nl_msg(&nl, NKSTAT_CMD_GET_NEIGH, 0);
+	if (!msg || (table && nla_put_u32(msg, NKSTAT_A_NEIGH_TABLE, table))) {
+		nlmsg_free(msg);
+		nks_nl_close(&nl);
+		fprintf(stderr, "nkstat: out of memory\n");
+		return NKS_EXIT_KERNEL;
+	}
+	ret = nks_nl_request(&nl, msg, nks_neigh_print, (void *)opts);
+	nks_nl_close(&nl);
+	return ret;
+}
