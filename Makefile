@@ -5,7 +5,8 @@
 #   make              the tool, and the module for the running kernel if
 #                     its headers are installed
 #   make check        everything, tested in QEMU guests of each pinned kernel
-#   make demo         boot a 6.12 guest and show nkstat answering
+#   make demo         boot a 6.12 guest, reproduce the incidents, show nkstat
+#   make bench        benchmarks in guests of each pinned kernel (figures)
 #   make install      module (KVER) + depmod, tool and man page
 #   make dkms-install register, build and install the module with DKMS
 #   make lint         checkpatch --strict, sparse (C=2), shellcheck and cppcheck
@@ -61,10 +62,14 @@ check:
 demo:
 	@scripts/demo
 
+# Figures, not tests: each benchmark in a guest of each pinned kernel.
+bench: tool modules-all
+	@for k in $(KVERS); do scripts/vm-run --kernel $$k -- scripts/bench-neigh || exit 1; done
+
 lint: deps
 	perl $(CHECKPATCH) --strict --no-tree --quiet -f kmod/*.c kmod/*.h include/uapi/linux/nkstat.h
 	$(foreach k,$(KVERS),rm -rf build/$(k) && $(MAKE) build/$(k)/kmod/nkstat.ko KBUILD_EXTRA=C=2 &&) true
-	shellcheck -x scripts/check scripts/demo scripts/demo-guest scripts/deps scripts/vm-run scripts/dmesg-check \
+	shellcheck -x scripts/check scripts/demo scripts/demo-guest scripts/bench-neigh scripts/deps scripts/vm-run scripts/dmesg-check \
 		selftests/run selftests/*.sh tools/tests/cli.sh .ci/run
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --std=c11 -Iinclude/uapi -DNKSTAT_VERSION='"$(VERSION)"' tools/*.c
@@ -93,5 +98,5 @@ clean:
 	$(MAKE) -C tools clean
 	$(MAKE) -C selftests clean
 
-.PHONY: all tool module module-skip modules-all selftests deps check demo lint \
+.PHONY: all tool module module-skip modules-all selftests deps check demo bench lint \
 	install dkms-install clean

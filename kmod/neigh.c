@@ -23,8 +23,16 @@
  *    how many runs it saw.
  *  - an entry released by the table's own gc work is periodic gc's
  *    (exact).
+ *
+ * Refused creations are also counted per device: a netdevice notifier
+ * keeps, per netns, an xarray from ifindex to per-CPU counters, set up
+ * when a device registers, so that the probe only looks one up.
  */
+#include <linux/bsearch.h>
 #include <linux/ipv6.h>
+#include <linux/netdevice.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
 #include <linux/nkstat.h>
@@ -36,6 +44,7 @@
 #include <net/ipv6_stubs.h>
 #include <net/neighbour.h>
 #include <net/netlink.h>
+#include <net/netns/generic.h>
 #include <trace/events/neigh.h>
 
 #include "group.h"
@@ -96,6 +105,126 @@ static const char *const nks_neigh_estimates[] = {
 static struct nks_unavail nks_neigh_unavail[8];
 
 static struct tracepoint *nks_neigh_tp_create, *nks_neigh_tp_release;
+
+/* Refused creations per device, indexed like nks_neigh_tbls. */
+struct nks_neigh_dev_pcpu {
+	u64 refused[ARRAY_SIZE(nks_neigh_tbls)];
+};
+
+struct nks_neigh_dev {
+	struct rcu_head rcu;
+	struct nks_neigh_dev_pcpu __percpu *pcpu;
+};
+
+struct nks_neigh_net {
+	struct xarray devs;		/* ifindex -> struct nks_neigh_dev */
+};
+
+static unsigned int nks_neigh_net_id __read_mostly;
+
+static struct nks_neigh_net *nks_neigh_net(struct net *net)
+{
+	return net_generic(net, nks_neigh_net_id);
+}
+
+static void nks_neigh_dev_free(struct rcu_head *head)
+{
+	struct nks_neigh_dev *d = container_of(head, struct nks_neigh_dev, rcu);
+
+	free_percpu(d->pcpu);
+	kfree(d);
+}
+
+static void nks_neigh_dev_add(struct net_device *dev)
+{
+	struct nks_neigh_net *nn = nks_neigh_net(dev_net(dev));
+	struct nks_neigh_dev *d, *old;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return;		/* the device's refusals go uncounted (absent) */
+	d->pcpu = alloc_percpu(struct nks_neigh_dev_pcpu);
+	old = d->pcpu ? xa_store(&nn->devs, dev->ifindex, d, GFP_KERNEL) : NULL;
+	if (!d->pcpu || xa_is_err(old)) {
+		free_percpu(d->pcpu);
+		kfree(d);
+		return;
+	}
+	if (old)
+		call_rcu(&old->rcu, nks_neigh_dev_free);
+}
+
+static void nks_neigh_dev_del(struct net_device *dev)
+{
+	struct nks_neigh_dev *d;
+
+	d = xa_erase(&nks_neigh_net(dev_net(dev))->devs, dev->ifindex);
+	if (d)
+		call_rcu(&d->rcu, nks_neigh_dev_free);
+}
+
+static int nks_neigh_netdev_event(struct notifier_block *nb,
+				  unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+
+	if (event == NETDEV_REGISTER)
+		nks_neigh_dev_add(dev);
+	else if (event == NETDEV_UNREGISTER)
+		nks_neigh_dev_del(dev);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block nks_neigh_netdev_nb = {
+	.notifier_call = nks_neigh_netdev_event,
+};
+
+static int __net_init nks_neigh_net_init(struct net *net)
+{
+	xa_init(&nks_neigh_net(net)->devs);
+	return 0;
+}
+
+static void __net_exit nks_neigh_net_exit(struct net *net)
+{
+	struct nks_neigh_net *nn = nks_neigh_net(net);
+	struct nks_neigh_dev *d;
+	unsigned long i;
+
+	/* empty unless the notifier missed an unregister */
+	xa_for_each(&nn->devs, i, d) {
+		xa_erase(&nn->devs, i);
+		call_rcu(&d->rcu, nks_neigh_dev_free);
+	}
+	xa_destroy(&nn->devs);
+}
+
+static struct pernet_operations nks_neigh_net_ops = {
+	.init = nks_neigh_net_init,
+	.exit = nks_neigh_net_exit,
+	.id = &nks_neigh_net_id,
+	.size = sizeof(struct nks_neigh_net),
+};
+
+/* Sum of @dev's refused creations in table @t; false if not counted. */
+static bool nks_neigh_dev_refused(struct net *net, int ifindex,
+				  const struct nks_neigh_tbl *t, u64 *sum)
+{
+	unsigned int ti = t - nks_neigh_tbls;
+	struct nks_neigh_dev *d;
+	u64 total = 0;
+	int cpu;
+
+	rcu_read_lock();
+	d = xa_load(&nks_neigh_net(net)->devs, ifindex);
+	if (d) {
+		for_each_possible_cpu(cpu)
+			total += READ_ONCE(per_cpu_ptr(d->pcpu, cpu)->refused[ti]);
+	}
+	rcu_read_unlock();
+	*sum = total;
+	return d;
+}
 
 static struct nks_neigh_tbl *nks_neigh_find(const struct neigh_table *tbl)
 {
@@ -176,8 +305,15 @@ static void nks_neigh_created(void *data, struct neigh_table *tbl,
 		return;
 	now = ktime_get_ns();
 	if (!n) {
+		struct nks_neigh_dev *d;
+
 		nks_netns_inc(dev_net(dev), t->alloc_failures);
 		WRITE_ONCE(t->last_overflow_ns, now);
+		rcu_read_lock();
+		d = xa_load(&nks_neigh_net(dev_net(dev))->devs, dev->ifindex);
+		if (d)
+			this_cpu_inc(d->pcpu->refused[t - nks_neigh_tbls]);
+		rcu_read_unlock();
 	}
 
 	s = nks_neigh_slot();
@@ -248,6 +384,7 @@ int nks_neigh_init(struct nks_group *grp)
 {
 	struct nks_hook *h = nks_neigh_hooks;
 	unsigned int i;
+	int err;
 
 	/* compile-time checks of the probes against the tracepoints */
 	check_trace_callback_type_neigh_create(nks_neigh_created);
@@ -265,6 +402,18 @@ int nks_neigh_init(struct nks_group *grp)
 			grp->reason = "out of memory";
 			return -ENOMEM;
 		}
+	}
+
+	err = register_pernet_subsys(&nks_neigh_net_ops);
+	if (!err) {
+		err = register_netdevice_notifier(&nks_neigh_netdev_nb);
+		if (err)
+			unregister_pernet_subsys(&nks_neigh_net_ops);
+	}
+	if (err) {
+		nks_neigh_free();
+		grp->reason = "cannot set up per-device state";
+		return err;
 	}
 
 	for_each_kernel_tracepoint(nks_neigh_find_tp, NULL);
@@ -304,6 +453,10 @@ int nks_neigh_init(struct nks_group *grp)
 void nks_neigh_exit(struct nks_group *grp)
 {
 	nks_neigh_unhook();
+	unregister_netdevice_notifier(&nks_neigh_netdev_nb);
+	unregister_pernet_subsys(&nks_neigh_net_ops);
+	/* nks_neigh_dev_free() callbacks run module code */
+	rcu_barrier();
 	nks_neigh_free();
 }
 
@@ -314,40 +467,73 @@ int nks_neigh_table_check(u32 id)
 	return nks_neigh_tbls[id - 1].tbl ? 0 : -EOPNOTSUPP;
 }
 
-/* Entries of @net in @tbl by NUD state, indexed by enum nkstat_nud_attr. */
-static void nks_neigh_count_nud(struct neigh_table *tbl, struct net *net,
-				u64 *nud)
+/* The enum nkstat_nud_attr slot of a NUD state: one state bit, or none. */
+static unsigned int nks_nud_index(u8 state)
+{
+	return state ? NKSTAT_NUD_A_NONE + ffs(state) : NKSTAT_NUD_A_NONE;
+}
+
+/* Hash buckets walked per RCU read-side section. */
+#define NKS_NEIGH_WALK_CHUNK 64
+
+/*
+ * Calls @fn for each entry of @net in @tbl under RCU, a chunk of hash
+ * buckets at a time with a reschedule point between chunks; no lock is
+ * taken. A resize between chunks may skip or repeat a few entries, which
+ * counters can bear.
+ */
+static void nks_neigh_walk(struct neigh_table *tbl, struct net *net,
+			   void (*fn)(struct neighbour *n, void *arg), void *arg)
 {
 	struct neigh_hash_table *nht;
 	struct neighbour *n;
-	unsigned int h;
-	u8 state;
+	unsigned int h = 0, end;
 
-	for (h = 0; ; h++) {
+	for (;;) {
 		rcu_read_lock();
-		/* a resize between buckets may skip or repeat a few entries */
 		nht = rcu_dereference(tbl->nht);
-		if (h >= (1U << nht->hash_shift)) {
-			rcu_read_unlock();
-			break;
+		end = min(h + NKS_NEIGH_WALK_CHUNK, 1U << nht->hash_shift);
+		for (; h < end; h++) {
+			for (n = rcu_dereference(nht->hash_buckets[h]); n;
+			     n = rcu_dereference(n->next)) {
+				if (net_eq(dev_net(n->dev), net))
+					fn(n, arg);
+			}
 		}
-		for (n = rcu_dereference(nht->hash_buckets[h]); n;
-		     n = rcu_dereference(n->next)) {
-			if (!net_eq(dev_net(n->dev), net))
-				continue;
-			/* one state bit, or none */
-			state = READ_ONCE(n->nud_state);
-			nud[state ? NKSTAT_NUD_A_NONE + ffs(state) :
-			    NKSTAT_NUD_A_NONE]++;
-		}
+		end = 1U << nht->hash_shift;
 		rcu_read_unlock();
+		if (h >= end)
+			break;
 		cond_resched();
 	}
+}
+
+static void nks_neigh_count_one(struct neighbour *n, void *nud)
+{
+	((u64 *)nud)[nks_nud_index(READ_ONCE(n->nud_state))]++;
 }
 
 static int nks_put_u64(struct sk_buff *msg, int type, u64 v)
 {
 	return nla_put_u64_64bit(msg, type, v, NKSTAT_NEIGH_A_PAD);
+}
+
+/* NKSTAT_NEIGH_A_NUD from counts indexed by enum nkstat_nud_attr */
+static int nks_put_nud(struct sk_buff *msg, const u64 *nud)
+{
+	struct nlattr *nest = nla_nest_start(msg, NKSTAT_NEIGH_A_NUD);
+	int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = NKSTAT_NUD_A_NONE; i <= NKSTAT_NUD_A_MAX; i++) {
+		if (nla_put_u64_64bit(msg, i, nud[i], NKSTAT_NUD_A_UNSPEC)) {
+			nla_nest_cancel(msg, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(msg, nest);
+	return 0;
 }
 
 static int nks_put_hist(struct sk_buff *msg, int type, const u64 *hist)
@@ -438,12 +624,11 @@ int nks_neigh_fill(struct sk_buff *msg, struct net *net, u32 id,
 {
 	const struct nks_neigh_tbl *t = &nks_neigh_tbls[id - 1];
 	u64 nud[NKSTAT_NUD_A_MAX + 1] = {};
-	struct nlattr *nest, *states;
-	int i;
+	struct nlattr *nest;
 
 	if (!t->tbl)
 		return 0;
-	nks_neigh_count_nud(t->tbl, net, nud);
+	nks_neigh_walk(t->tbl, net, nks_neigh_count_one, nud);
 
 	nest = nla_nest_start(msg, NKSTAT_A_NEIGH);
 	if (!nest)
@@ -454,14 +639,8 @@ int nks_neigh_fill(struct sk_buff *msg, struct net *net, u32 id,
 			 nla_put_flag(msg, NKSTAT_NEIGH_A_TABLE_HIDDEN))
 		goto err_cancel;
 
-	states = nla_nest_start(msg, NKSTAT_NEIGH_A_NUD);
-	if (!states)
+	if (nks_put_nud(msg, nud))
 		goto err_cancel;
-	for (i = NKSTAT_NUD_A_NONE; i <= NKSTAT_NUD_A_MAX; i++) {
-		if (nla_put_u64_64bit(msg, i, nud[i], NKSTAT_NUD_A_UNSPEC))
-			goto err_cancel;
-	}
-	nla_nest_end(msg, states);
 	if (!nks_neigh_hooks[NKS_HOOK_CREATE_TP].err &&
 	    nks_put_u64(msg, NKSTAT_NEIGH_A_ALLOC_FAILURES,
 			nks_netns_read(net, t->alloc_failures)))
@@ -472,4 +651,112 @@ int nks_neigh_fill(struct sk_buff *msg, struct net *net, u32 id,
 err_cancel:
 	nla_nest_cancel(msg, nest);
 	return -EMSGSIZE;
+}
+
+struct nks_neigh_devrow {
+	int ifindex;
+	char name[IFNAMSIZ];
+	u64 nud[ARRAY_SIZE(nks_neigh_tbls)][NKSTAT_NUD_A_MAX + 1];
+};
+
+int nks_neigh_devrow_ifindex(const struct nks_neigh_devrow *rows, int i)
+{
+	return rows[i].ifindex;
+}
+
+static int nks_neigh_devrow_cmp(const void *key, const void *elt)
+{
+	const struct nks_neigh_devrow *row = elt;
+
+	return *(const int *)key - row->ifindex;
+}
+
+struct nks_neigh_batch {
+	struct nks_neigh_devrow *rows;
+	int count;
+	unsigned int table;
+};
+
+static void nks_neigh_count_dev(struct neighbour *n, void *arg)
+{
+	struct nks_neigh_batch *b = arg;
+	struct nks_neigh_devrow *row;
+
+	row = bsearch(&n->dev->ifindex, b->rows, b->count, sizeof(*row),
+		      nks_neigh_devrow_cmp);
+	if (row)
+		row->nud[b->table][nks_nud_index(READ_ONCE(n->nud_state))]++;
+}
+
+int nks_neigh_dev_collect(struct net *net, int after,
+			  struct nks_neigh_devrow **rowsp)
+{
+	struct nks_neigh_devrow *rows;
+	struct net_device *dev;
+	int count = 0, i;
+	unsigned int t;
+
+	rows = kcalloc(NKS_NEIGH_DEV_BATCH, sizeof(*rows), GFP_KERNEL);
+	if (!rows)
+		return -ENOMEM;
+	*rowsp = rows;
+
+	/* the NKS_NEIGH_DEV_BATCH lowest ifindexes above @after, sorted */
+	rcu_read_lock();
+	for_each_netdev_rcu(net, dev) {
+		if (dev->ifindex <= after)
+			continue;
+		for (i = count; i > 0 && rows[i - 1].ifindex > dev->ifindex; i--) {
+			if (i < NKS_NEIGH_DEV_BATCH)
+				rows[i] = rows[i - 1];
+		}
+		if (i >= NKS_NEIGH_DEV_BATCH)
+			continue;
+		memset(&rows[i], 0, sizeof(rows[i]));
+		rows[i].ifindex = dev->ifindex;
+		strscpy(rows[i].name, dev->name, sizeof(rows[i].name));
+		if (count < NKS_NEIGH_DEV_BATCH)
+			count++;
+	}
+	rcu_read_unlock();
+	if (!count)
+		return 0;
+
+	/* one walk per table counts every device of the batch */
+	for (t = 0; t < ARRAY_SIZE(nks_neigh_tbls); t++) {
+		struct nks_neigh_batch b = { rows, count, t };
+
+		if (nks_neigh_tbls[t].tbl)
+			nks_neigh_walk(nks_neigh_tbls[t].tbl, net,
+				       nks_neigh_count_dev, &b);
+	}
+	return count;
+}
+
+int nks_neigh_dev_fill(struct sk_buff *msg, struct net *net,
+		       const struct nks_neigh_devrow *rows, int i)
+{
+	const struct nks_neigh_devrow *row = &rows[i];
+	struct nlattr *nest;
+	unsigned int t;
+	u64 refused;
+
+	if (nla_put_u32(msg, NKSTAT_A_IFINDEX, row->ifindex) ||
+	    nla_put_string(msg, NKSTAT_A_IFNAME, row->name))
+		return -EMSGSIZE;
+	for (t = 0; t < ARRAY_SIZE(nks_neigh_tbls); t++) {
+		if (!nks_neigh_tbls[t].tbl)
+			continue;
+		nest = nla_nest_start(msg, NKSTAT_A_NEIGH);
+		if (!nest ||
+		    nla_put_u32(msg, NKSTAT_NEIGH_A_TABLE, nks_neigh_tbls[t].id) ||
+		    nks_put_nud(msg, row->nud[t]) ||
+		    (nks_neigh_dev_refused(net, row->ifindex, &nks_neigh_tbls[t],
+					   &refused) &&
+		     !nks_neigh_hooks[NKS_HOOK_CREATE_TP].err &&
+		     nks_put_u64(msg, NKSTAT_NEIGH_A_ALLOC_FAILURES, refused)))
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	return 0;
 }

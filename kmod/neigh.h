@@ -22,4 +22,21 @@ int nks_neigh_table_check(u32 id);
 int nks_neigh_fill(struct sk_buff *msg, struct net *net, u32 id,
 		   bool table_wide);
 
+/* One device's entries, counted for a GET_NEIGH_DEV dump. */
+struct nks_neigh_devrow;
+
+#define NKS_NEIGH_DEV_BATCH 32
+
+/*
+ * Fills @rows with up to NKS_NEIGH_DEV_BATCH devices of @net whose
+ * ifindex is above @after, in ifindex order, with their entries counted.
+ * Returns how many, or -ENOMEM. Sleeps. The caller kfree()s *@rows.
+ */
+int nks_neigh_dev_collect(struct net *net, int after,
+			  struct nks_neigh_devrow **rows);
+int nks_neigh_devrow_ifindex(const struct nks_neigh_devrow *rows, int i);
+/* Puts row @i: NKSTAT_A_IFINDEX, NKSTAT_A_IFNAME and a nest per table. */
+int nks_neigh_dev_fill(struct sk_buff *msg, struct net *net,
+		       const struct nks_neigh_devrow *rows, int i);
+
 #endif /* _NKS_NEIGH_H */

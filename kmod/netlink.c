@@ -5,9 +5,11 @@
  * message. Replies are filled from snapshots, never under a kernel lock.
  */
 #include <linux/kernel.h>
+#include <linux/slab.h>
 #include <linux/nkstat.h>
 #include <linux/utsname.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "group.h"
 #include "neigh.h"
@@ -212,6 +214,51 @@ err_free:
 	return err;
 }
 
+/*
+ * One message per device, resuming after the last ifindex sent
+ * (cb->args[0]). Devices are counted a batch at a time, outside any lock,
+ * and the counts are put into the skb afterwards.
+ */
+static int nks_nl_get_neigh_dev_dumpit(struct sk_buff *skb,
+				       struct netlink_callback *cb)
+{
+	const struct nks_group *grp = nks_group_find(NKSTAT_GROUP_NEIGH);
+	struct net *net = sock_net(skb->sk);
+	struct nks_neigh_devrow *rows = NULL;
+	int count, i, err = 0;
+	void *hdr;
+
+	if (grp->state == NKSTAT_GROUP_STATE_UNAVAILABLE) {
+		NL_SET_ERR_MSG_MOD(cb->extack,
+				   "the neigh group is unavailable: see nkstat info");
+		return -EOPNOTSUPP;
+	}
+	if (!cb->args[0] && !cb->args[1]) {
+		nks_netns_inc(net, NKS_NETNS_REQUESTS);
+		cb->args[1] = 1;
+	}
+	count = nks_neigh_dev_collect(net, cb->args[0], &rows);
+	for (i = 0; i < count; i++) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &nks_genl_family,
+				  NLM_F_MULTI, NKSTAT_CMD_GET_NEIGH_DEV);
+		if (!hdr || nks_neigh_dev_fill(skb, net, rows, i)) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			/* a device that does not fit an empty skb never will */
+			if (!skb->len)
+				err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = nks_neigh_devrow_ifindex(rows, i);
+	}
+	kfree(rows);
+	if (count < 0)
+		return count;
+	return err ?: skb->len;
+}
+
 static const struct nla_policy nks_nl_get_neigh_policy[NKSTAT_A_NEIGH_TABLE + 1] = {
 	[NKSTAT_A_NEIGH_TABLE] = { .type = NLA_U32 },
 };
@@ -232,6 +279,11 @@ static const struct genl_ops nks_genl_ops[] = {
 		.doit = nks_nl_get_neigh_doit,
 		.policy = nks_nl_get_neigh_policy,
 		.maxattr = ARRAY_SIZE(nks_nl_get_neigh_policy) - 1,
+	},
+	{
+		/* no policy: the dump takes no attributes */
+		.cmd = NKSTAT_CMD_GET_NEIGH_DEV,
+		.dumpit = nks_nl_get_neigh_dev_dumpit,
 	},
 };
 

@@ -275,6 +275,43 @@ for _ in 1 2 3; do
 	[ "$before" = "$after" ] && break
 done
 tap_check "per-state counts equal ip neigh for the busy netns too" [ "$nk" = "$before" ]
+# Per device: the dump against ip neigh show dev DEV, device by device.
+ip -n "$C" link add d1 type dummy
+ip -n "$C" link set d1 up
+ip -n "$C" addr add 10.97.0.1/16 dev d1
+for i in 1 2 3; do
+	ip -n "$C" neigh add "10.97.1.$i" lladdr "02:00:00:00:01:$i" dev d1 nud stale
+done
+# dev_states NETNS DEV: "state count" lines for one device, from nkstat
+dev_states() {
+	ip netns exec "$1" nkstat -j neigh dev | json_get "'\n'.join('%s %d' % (k, v)
+		for e in d['neigh_dev'] if e['ifname'] == '$2'
+		for k, v in sorted(e['arp'].items()) if v and k not in ('total', 'alloc_failures'))"
+}
+ip_dev_states() {
+	ip -n "$1" -4 neigh show dev "$2" nud all | awk '{ s = $NF; if (s !~ /^[A-Z]+$/) s = "NONE";
+		n[tolower(s)]++ } END { for (s in n) print s, n[s] }' | sort
+}
+for dev in d0 d1; do
+	for _ in 1 2 3; do
+		before=$(ip_dev_states "$C" "$dev") nk=$(dev_states "$C" "$dev")
+		after=$(ip_dev_states "$C" "$dev")
+		[ "$before" = "$after" ] && break
+	done
+	tap_check "per-device counts of $dev equal ip neigh show dev $dev" [ "$nk" = "$before" ]
+done
+# Refusals per device add up to the netns's.
+dev_refused=$(ip netns exec "$A" nkstat -j neigh dev |
+	json_get "sum(e['arp']['alloc_failures'] for e in d['neigh_dev'])")
+tap_check "refusals per device add up to the netns's alloc_failures" \
+	[ "$dev_refused" = "$(field "$(neigh_json "$A" arp)" arp netns.alloc_failures)" ] &&
+	[ "$dev_refused" -gt 0 ]
+# A dump of many devices spans several messages; each device comes once.
+for i in $(seq 200); do echo "link add dd$i type dummy"; done | ip -n "$B" -batch -
+ids=$(ip netns exec "$B" nkstat -j neigh dev | json_get "' '.join(str(e['ifindex']) for e in d['neigh_dev'])")
+tap_check "the per-device dump lists each of 202 devices once" \
+	[ "$(wc -w <<<"$ids")" = 202 ] && [ "$(tr ' ' '\n' <<<"$ids" | sort -u | wc -l)" = 202 ]
+
 tap_check "entries of one netns do not show in another" \
 	[ "$(field "$(neigh_json "$A" arp)" arp netns.permanent)" = 0 ] &&
 	[ "$(field "$(neigh_json "$C" arp)" arp netns.permanent)" = 2 ]

@@ -516,6 +516,23 @@ TEST_F(genl, neigh_attribute_not_taken)
 	EXPECT_REFUSED(-EINVAL, "Unsupported attribute");
 }
 
+TEST_F(genl, neigh_dev_takes_no_attributes)
+{
+	nks_msg_init(&self->m, self->s.family, NKSTAT_CMD_GET_NEIGH_DEV);
+	self->m.nlh.nlmsg_flags |= NLM_F_DUMP;
+	nks_attr_u32(&self->m, NKSTAT_A_NEIGH_TABLE, NKSTAT_NEIGH_TABLE_ARP);
+	ASSERT_EQ(0, nks_xfer(&self->s, &self->m));
+	EXPECT_EQ(-EINVAL, self->s.error);
+	EXPECT_NE(0, strlen(self->s.ext_msg));
+}
+
+TEST_F(genl, neigh_dev_is_dump_only)
+{
+	nks_msg_init(&self->m, self->s.family, NKSTAT_CMD_GET_NEIGH_DEV);
+	ASSERT_EQ(0, nks_xfer(&self->s, &self->m));
+	EXPECT_EQ(-EOPNOTSUPP, self->s.error);
+}
+
 /*
  * A caller with CAP_NET_ADMIN only in its own user namespace gets its
  * netns's counts, and the table-wide values are withheld and flagged.

@@ -23,8 +23,8 @@ static int nks_cmd_version(const struct nks_opts *opts, int argc, char **argv);
 static const struct nks_command nks_commands[] = {
 	{ "info", nks_cmd_info, "[GROUP]",
 	  "module and kernel version, and each counter group's state" },
-	{ "neigh", nks_cmd_neigh, "[TABLE]",
-	  "neighbour tables (arp, ndisc): gc, overflows, states" },
+	{ "neigh", nks_cmd_neigh, "[TABLE|dev]",
+	  "neighbour tables (arp, ndisc): gc, overflows, states; dev: per device" },
 	{ "version", nks_cmd_version, "", "print the tool's version" },
 	{ "help", nks_cmd_help, "", "print this help" },
 };

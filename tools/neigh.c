@@ -162,12 +162,37 @@ static void nks_neigh_json_hist(struct nks_json *j, const char *key,
 	nks_json_close(j, '}');
 }
 
-static void nks_neigh_json(struct nks_json *j, const struct nks_neigh_table *t)
+/* {"incomplete": n, ..., "total": n, "alloc_failures": n} of a netns or device */
+static void nks_neigh_json_states(struct nks_json *j,
+				  const struct nks_neigh_table *t)
 {
 	uint64_t v = 0, total = 0;
-	int64_t room = 0;
 	struct nlattr *a;
 	bool all = true;
+	bool have;
+	size_t i;
+
+	nks_json_open(j, '{');
+	for (i = 0; i < NKS_ARRAY_SIZE(nks_nud_order); i++) {
+		int s = nks_nud_order[i];
+
+		have = nks_get_u64(t->nud[s], &v);
+		nks_json_ku64(j, nks_nud_names[s], have, have ? v : 0);
+		if (have)
+			total += v;
+		else
+			all = false;
+	}
+	nks_json_ku64(j, "total", all, total);
+	a = t->tb[NKSTAT_NEIGH_A_ALLOC_FAILURES];
+	nks_json_ku64(j, "alloc_failures", a, a ? nla_get_u64(a) : 0);
+	nks_json_close(j, '}');
+}
+
+static void nks_neigh_json(struct nks_json *j, const struct nks_neigh_table *t)
+{
+	int64_t room = 0;
+	struct nlattr *a;
 	bool have;
 	size_t i;
 
@@ -185,21 +210,7 @@ static void nks_neigh_json(struct nks_json *j, const struct nks_neigh_table *t)
 			    t->tb[NKSTAT_NEIGH_A_FORCED_GC_LATENCY_HIST]);
 
 	nks_json_key(j, "netns");
-	nks_json_open(j, '{');
-	for (i = 0; i < NKS_ARRAY_SIZE(nks_nud_order); i++) {
-		int s = nks_nud_order[i];
-
-		have = nks_get_u64(t->nud[s], &v);
-		nks_json_ku64(j, nks_nud_names[s], have, have ? v : 0);
-		if (have)
-			total += v;
-		else
-			all = false;
-	}
-	nks_json_ku64(j, "total", all, total);
-	a = t->tb[NKSTAT_NEIGH_A_ALLOC_FAILURES];
-	nks_json_ku64(j, "alloc_failures", a, a ? nla_get_u64(a) : 0);
-	nks_json_close(j, '}');
+	nks_neigh_json_states(j, t);
 	nks_json_close(j, '}');
 }
 
@@ -350,6 +361,91 @@ int nks_neigh_print(const struct nks_reply *r, void *arg)
 	return 0;
 }
 
+struct nks_neigh_dev_out {
+	const struct nks_opts *opts;
+	struct nks_json json;
+};
+
+/* One GET_NEIGH_DEV message: one device, a nest per table. */
+static int nks_neigh_dev_print(const struct nks_reply *r, void *arg)
+{
+	struct nks_neigh_dev_out *out = arg;
+	struct nlattr *ifindex = r->tb[NKSTAT_A_IFINDEX];
+	struct nlattr *ifname = r->tb[NKSTAT_A_IFNAME];
+	struct nks_neigh_table t;
+	struct nlattr *a;
+	uint64_t v, total;
+	char buf[24];
+	int rem;
+	size_t i;
+
+	if (out->opts->json) {
+		nks_json_open(&out->json, '{');
+		nks_json_kstr(&out->json, "ifname", ifname ? nla_get_string(ifname) : NULL);
+		nks_json_ku64(&out->json, "ifindex", ifindex,
+			      ifindex ? nla_get_u32(ifindex) : 0);
+	}
+	nla_for_each_attr(a, r->attrs, r->len, rem) {
+		if (nla_type(a) != NKSTAT_A_NEIGH)
+			continue;
+		nks_neigh_parse(a, &t);
+		if (t.id < 1 || t.id >= NKS_ARRAY_SIZE(nks_table_names))
+			continue;
+		if (out->opts->json) {
+			nks_json_key(&out->json, nks_table_names[t.id]);
+			nks_neigh_json_states(&out->json, &t);
+			continue;
+		}
+		total = 0;
+		for (i = 0; i < NKS_ARRAY_SIZE(nks_nud_order); i++) {
+			if (nks_get_u64(t.nud[nks_nud_order[i]], &v))
+				total += v;
+		}
+		printf("%-16s %7u %-6s %7llu", ifname ? nla_get_string(ifname) : "n/a",
+		       ifindex ? nla_get_u32(ifindex) : 0, nks_table_names[t.id],
+		       (unsigned long long)total);
+		for (i = 0; i < NKS_ARRAY_SIZE(nks_nud_order); i++)
+			printf(" %*s", (int)strlen(nks_nud_names[nks_nud_order[i]]),
+			       NKS_FMT(t.nud[nks_nud_order[i]], buf));
+		printf(" %7s\n", NKS_FMT(t.tb[NKSTAT_NEIGH_A_ALLOC_FAILURES], buf));
+	}
+	if (out->opts->json)
+		nks_json_close(&out->json, '}');
+	return 0;
+}
+
+static int nks_cmd_neigh_dev(const struct nks_opts *opts, struct nks_nl *nl)
+{
+	struct nks_neigh_dev_out out = { .opts = opts };
+	struct nl_msg *msg;
+	size_t i;
+	int ret;
+
+	msg = nks_nl_msg(nl, NKSTAT_CMD_GET_NEIGH_DEV, NLM_F_DUMP);
+	if (!msg) {
+		fprintf(stderr, "nkstat: out of memory\n");
+		return NKS_EXIT_KERNEL;
+	}
+	if (opts->json) {
+		nks_json_init(&out.json, stdout, opts->pretty);
+		nks_json_open(&out.json, '{');
+		nks_json_key(&out.json, "neigh_dev");
+		nks_json_open(&out.json, '[');
+	} else {
+		printf("%-16s %7s %-6s %7s", "DEV", "IFINDEX", "TABLE", "TOTAL");
+		for (i = 0; i < NKS_ARRAY_SIZE(nks_nud_order); i++)
+			printf(" %s", nks_nud_names[nks_nud_order[i]]);
+		printf(" %7s\n", "REFUSED");
+	}
+	ret = nks_nl_request(nl, msg, nks_neigh_dev_print, &out);
+	if (opts->json && !ret) {
+		nks_json_close(&out.json, ']');
+		nks_json_close(&out.json, '}');
+		nks_json_end(&out.json);
+	}
+	return ret;
+}
+
 int nks_cmd_neigh(const struct nks_opts *opts, int argc, char **argv)
 {
 	struct nks_nl nl;
@@ -358,13 +454,13 @@ int nks_cmd_neigh(const struct nks_opts *opts, int argc, char **argv)
 	int ret;
 
 	if (argc > 1) {
-		fprintf(stderr, "nkstat: neigh takes at most one table (arp or ndisc)\n");
+		fprintf(stderr, "nkstat: neigh takes at most one argument: arp, ndisc or dev\n");
 		return NKS_EXIT_USAGE;
 	}
-	if (argc == 1) {
+	if (argc == 1 && strcmp(argv[0], "dev")) {
 		table = nks_neigh_table_id(argv[0]);
 		if (table < 0) {
-			fprintf(stderr, "nkstat: unknown neighbour table '%s' (tables: arp ndisc)\n",
+			fprintf(stderr, "nkstat: unknown neighbour table '%s' (tables: arp ndisc; or dev)\n",
 				argv[0]);
 			return NKS_EXIT_USAGE;
 		}
@@ -372,6 +468,11 @@ int nks_cmd_neigh(const struct nks_opts *opts, int argc, char **argv)
 	ret = nks_nl_open(&nl);
 	if (ret)
 		return ret;
+	if (argc == 1 && !table) {
+		ret = nks_cmd_neigh_dev(opts, &nl);
+		nks_nl_close(&nl);
+		return ret;
+	}
 	msg = nks_nl_msg(&nl, NKSTAT_CMD_GET_NEIGH, 0);
 	if (!msg || (table && nla_put_u32(msg, NKSTAT_A_NEIGH_TABLE, table))) {
 		nlmsg_free(msg);

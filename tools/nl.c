@@ -174,9 +174,13 @@ int nks_nl_request(struct nks_nl *nl, struct nl_msg *msg, nks_reply_fn fn,
 	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, nks_nl_valid, &req);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, nks_nl_ack, &req);
+	/* the end of a dump */
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, nks_nl_ack, &req);
 	nl_cb_err(cb, NL_CB_CUSTOM, nks_nl_error, &req);
 
-	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
+	/* a dump ends with NLMSG_DONE; a do with its ack */
+	if (!(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP))
+		nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
 	err = nl_send_auto(nl->sk, msg);
 	nlmsg_free(msg);
 	while (err >= 0 && !req.done)

@@ -57,8 +57,8 @@ check "unknown group" 1 "" "^nkstat: unknown group 'arp' \(groups: neigh ports t
 check "too many arguments" 1 "" "^nkstat: info takes at most one group" -- info neigh tcp
 check "help takes no arguments" 1 "" "^nkstat: help takes no arguments" -- help me
 check "ambiguous or empty object" 1 "" "^nkstat: unknown object ''" -- ""
-check "unknown neighbour table" 1 "" "^nkstat: unknown neighbour table 'ipx' \(tables: arp ndisc\)" -- neigh ipx
-check "neigh takes one table" 1 "" "^nkstat: neigh takes at most one table" -- neigh arp ndisc
+check "unknown neighbour table" 1 "" "^nkstat: unknown neighbour table 'ipx' \(tables: arp ndisc; or dev\)" -- neigh ipx
+check "neigh takes one argument" 1 "" "^nkstat: neigh takes at most one argument" -- neigh arp ndisc
 
 # The host kernel here has no nkstat family: the tool must say so.
 if [ -e /sys/module/nkstat ]; then

@@ -54,6 +54,15 @@
  *       Values for the caller's netns:
  *       NKSTAT_NEIGH_A_NUD            nest of u64 per state, enum nkstat_nud_attr
  *       NKSTAT_NEIGH_A_ALLOC_FAILURES u64, creations refused in this netns
+ *
+ * NKSTAT_CMD_GET_NEIGH_DEV (dump; any caller, in any netns)
+ *   One message per device of the caller's netns, in ifindex order:
+ *     NKSTAT_A_IFINDEX                u32
+ *     NKSTAT_A_IFNAME                 string
+ *     NKSTAT_A_NEIGH                  nest, repeated: one per table
+ *       NKSTAT_NEIGH_A_TABLE          u32, enum nkstat_neigh_table
+ *       NKSTAT_NEIGH_A_NUD            the device's entries by NUD state
+ *       NKSTAT_NEIGH_A_ALLOC_FAILURES creations refused on the device
  */
 #ifndef _UAPI_LINUX_NKSTAT_H
 #define _UAPI_LINUX_NKSTAT_H
@@ -65,6 +74,7 @@ enum nkstat_cmd {
 	NKSTAT_CMD_UNSPEC,
 	NKSTAT_CMD_GET_INFO,
 	NKSTAT_CMD_GET_NEIGH,
+	NKSTAT_CMD_GET_NEIGH_DEV,
 
 	__NKSTAT_CMD_MAX,
 	NKSTAT_CMD_MAX = __NKSTAT_CMD_MAX - 1
@@ -81,6 +91,8 @@ enum nkstat_attr {
 	NKSTAT_A_GROUP,
 	NKSTAT_A_NEIGH_TABLE,
 	NKSTAT_A_NEIGH,
+	NKSTAT_A_IFINDEX,
+	NKSTAT_A_IFNAME,
 
 	__NKSTAT_A_MAX,
 	NKSTAT_A_MAX = __NKSTAT_A_MAX - 1
