@@ -89,59 +89,27 @@ err_cancel:
 	return -EMSGSIZE;
 }
 
-static int nks_nl_fill_info(struct sk_buff *msg, struct net *net,
-			    const struct nks_group *only)
+/*
+ * Replies to a do request with one message of @cmd, filled by @fill from
+ * @ctx. The fill runs with no lock held and may sleep.
+ */
+static int nks_nl_reply(struct genl_info *info, u8 cmd,
+			int (*fill)(struct sk_buff *msg, void *ctx), void *ctx)
 {
-	const struct nks_group *grp;
-	unsigned int i;
-
-	if (nla_put_string(msg, NKSTAT_A_MODULE_VERSION, NKSTAT_VERSION) ||
-	    nla_put_string(msg, NKSTAT_A_KERNEL_RELEASE,
-			   init_utsname()->release) ||
-	    nla_put_u64_64bit(msg, NKSTAT_A_NETNS_REQUESTS,
-			      nks_netns_read(net, NKS_NETNS_REQUESTS),
-			      NKSTAT_A_PAD))
-		return -EMSGSIZE;
-	for (i = 0; (grp = nks_group_at(i)); i++) {
-		if (only && grp != only)
-			continue;
-		if (nks_nl_fill_group(msg, grp))
-			return -EMSGSIZE;
-	}
-	return 0;
-}
-
-static int nks_nl_get_info_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct net *net = genl_info_net(info);
-	const struct nks_group *only = NULL;
-	struct nlattr *attr;
 	struct sk_buff *msg;
 	void *hdr;
 	int err;
 
-	attr = info->attrs[NKSTAT_A_GROUP_ID];
-	if (attr) {
-		only = nks_group_find(nla_get_u32(attr));
-		if (!only) {
-			NL_SET_ERR_MSG_ATTR(info->extack, attr,
-					    "unknown counter group");
-			return -EINVAL;
-		}
-	}
-
-	nks_netns_inc(net, NKS_NETNS_REQUESTS);
-
+	nks_netns_inc(genl_info_net(info), NKS_NETNS_REQUESTS);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &nks_genl_family, 0,
-				NKSTAT_CMD_GET_INFO);
+	hdr = genlmsg_put_reply(msg, info, &nks_genl_family, 0, cmd);
 	if (!hdr) {
 		err = -EMSGSIZE;
 		goto err_free;
 	}
-	err = nks_nl_fill_info(msg, net, only);
+	err = fill(msg, ctx);
 	if (err) {
 		NL_SET_ERR_MSG_MOD(info->extack, "reply does not fit in a message");
 		goto err_free;
@@ -154,17 +122,78 @@ err_free:
 	return err;
 }
 
+struct nks_nl_info_ctx {
+	struct net *net;
+	const struct nks_group *only;
+};
+
+static int nks_nl_fill_info(struct sk_buff *msg, void *ctx)
+{
+	const struct nks_nl_info_ctx *c = ctx;
+	const struct nks_group *grp;
+	unsigned int i;
+
+	if (nla_put_string(msg, NKSTAT_A_MODULE_VERSION, NKSTAT_VERSION) ||
+	    nla_put_string(msg, NKSTAT_A_KERNEL_RELEASE,
+			   init_utsname()->release) ||
+	    nla_put_u64_64bit(msg, NKSTAT_A_NETNS_REQUESTS,
+			      nks_netns_read(c->net, NKS_NETNS_REQUESTS),
+			      NKSTAT_A_PAD))
+		return -EMSGSIZE;
+	for (i = 0; (grp = nks_group_at(i)); i++) {
+		if (c->only && grp != c->only)
+			continue;
+		if (nks_nl_fill_group(msg, grp))
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
+static int nks_nl_get_info_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nks_nl_info_ctx ctx = { .net = genl_info_net(info) };
+	struct nlattr *attr;
+
+	attr = info->attrs[NKSTAT_A_GROUP_ID];
+	if (attr) {
+		ctx.only = nks_group_find(nla_get_u32(attr));
+		if (!ctx.only) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "unknown counter group");
+			return -EINVAL;
+		}
+	}
+	return nks_nl_reply(info, NKSTAT_CMD_GET_INFO, nks_nl_fill_info, &ctx);
+}
+
+struct nks_nl_neigh_ctx {
+	struct net *net;
+	u32 only;
+	bool table_wide;
+};
+
+static int nks_nl_fill_neigh(struct sk_buff *msg, void *ctx)
+{
+	const struct nks_nl_neigh_ctx *c = ctx;
+	u32 id;
+	int err;
+
+	for (id = 1; id <= NKSTAT_NEIGH_TABLE_MAX; id++) {
+		if (c->only && id != c->only)
+			continue;
+		err = nks_neigh_fill(msg, c->net, id, c->table_wide);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int nks_nl_get_neigh_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	const struct nks_group *grp = nks_group_find(NKSTAT_GROUP_NEIGH);
-	struct net *net = genl_info_net(info);
+	struct nks_nl_neigh_ctx ctx = { .net = genl_info_net(info) };
 	struct nlattr *attr;
-	struct sk_buff *msg;
-	bool table_wide;
-	u32 only = 0;
-	void *hdr;
 	int err;
-	u32 id;
 
 	if (grp->state == NKSTAT_GROUP_STATE_UNAVAILABLE) {
 		NL_SET_ERR_MSG_MOD(info->extack,
@@ -173,8 +202,8 @@ static int nks_nl_get_neigh_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	attr = info->attrs[NKSTAT_A_NEIGH_TABLE];
 	if (attr) {
-		only = nla_get_u32(attr);
-		err = nks_neigh_table_check(only);
+		ctx.only = nla_get_u32(attr);
+		err = nks_neigh_table_check(ctx.only);
 		if (err == -EINVAL)
 			NL_SET_ERR_MSG_ATTR(info->extack, attr,
 					    "unknown neighbour table");
@@ -185,33 +214,8 @@ static int nks_nl_get_neigh_doit(struct sk_buff *skb, struct genl_info *info)
 			return err;
 	}
 	/* the tables are shared by every netns: their totals are the host's */
-	table_wide = netlink_capable(skb, CAP_NET_ADMIN);
-
-	nks_netns_inc(net, NKS_NETNS_REQUESTS);
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &nks_genl_family, 0,
-				NKSTAT_CMD_GET_NEIGH);
-	if (!hdr) {
-		err = -EMSGSIZE;
-		goto err_free;
-	}
-	for (id = 1; id <= NKSTAT_NEIGH_TABLE_MAX; id++) {
-		if (only && id != only)
-			continue;
-		err = nks_neigh_fill(msg, net, id, table_wide);
-		if (err) {
-			NL_SET_ERR_MSG_MOD(info->extack, "reply does not fit in a message");
-			goto err_free;
-		}
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return err;
+	ctx.table_wide = netlink_capable(skb, CAP_NET_ADMIN);
+	return nks_nl_reply(info, NKSTAT_CMD_GET_NEIGH, nks_nl_fill_neigh, &ctx);
 }
 
 /*

@@ -288,7 +288,6 @@ int nks_info_print(const struct nks_reply *reply, void *arg)
 int nks_cmd_info(const struct nks_opts *opts, int argc, char **argv)
 {
 	struct nks_nl nl;
-	struct nl_msg *msg;
 	int group = 0;
 	int ret;
 
@@ -309,14 +308,9 @@ int nks_cmd_info(const struct nks_opts *opts, int argc, char **argv)
 	ret = nks_nl_open(&nl);
 	if (ret)
 		return ret;
-	msg = nks_nl_msg(&nl, NKSTAT_CMD_GET_INFO, 0);
-	if (!msg || (group && nla_put_u32(msg, NKSTAT_A_GROUP_ID, group))) {
-		nlmsg_free(msg);
-		nks_nl_close(&nl);
-		fprintf(stderr, "nkstat: out of memory\n");
-		return NKS_EXIT_KERNEL;
-	}
-	ret = nks_nl_request(&nl, msg, nks_info_print, (void *)opts);
+	ret = nks_nl_cmd(&nl, NKSTAT_CMD_GET_INFO, 0,
+			 group ? NKSTAT_A_GROUP_ID : 0, group,
+			 nks_info_print, (void *)opts);
 	nks_nl_close(&nl);
 	return ret;
 }

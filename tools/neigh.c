@@ -132,6 +132,26 @@ static void nks_neigh_parse(struct nlattr *nest, struct nks_neigh_table *t)
 	t->hidden = t->tb[NKSTAT_NEIGH_A_TABLE_HIDDEN];
 }
 
+/*
+ * The next table in the reply attributes at *@a (*@rem bytes left),
+ * parsed into @t; false at the end. Tables this tool does not know (from
+ * a newer module) are skipped.
+ */
+static bool nks_neigh_next(struct nlattr **a, int *rem, struct nks_neigh_table *t)
+{
+	while (nla_ok(*a, *rem)) {
+		struct nlattr *cur = *a;
+
+		*a = nla_next(cur, rem);
+		if (nla_type(cur) != NKSTAT_A_NEIGH)
+			continue;
+		nks_neigh_parse(cur, t);
+		if (t->id >= 1 && t->id < NKS_ARRAY_SIZE(nks_table_names))
+			return true;
+	}
+	return false;
+}
+
 static bool nks_neigh_headroom(const struct nks_neigh_table *t, int64_t *room)
 {
 	uint64_t thresh3, gc_entries;
@@ -166,17 +186,16 @@ static void nks_neigh_json_hist(struct nks_json *j, const char *key,
 static void nks_neigh_json_states(struct nks_json *j,
 				  const struct nks_neigh_table *t)
 {
+	struct nlattr *a = t->tb[NKSTAT_NEIGH_A_ALLOC_FAILURES];
 	uint64_t v = 0, total = 0;
-	struct nlattr *a;
 	bool all = true;
-	bool have;
 	size_t i;
 
 	nks_json_open(j, '{');
 	for (i = 0; i < NKS_ARRAY_SIZE(nks_nud_order); i++) {
 		int s = nks_nud_order[i];
+		bool have = nks_get_u64(t->nud[s], &v);
 
-		have = nks_get_u64(t->nud[s], &v);
 		nks_json_ku64(j, nks_nud_names[s], have, have ? v : 0);
 		if (have)
 			total += v;
@@ -184,7 +203,6 @@ static void nks_neigh_json_states(struct nks_json *j,
 			all = false;
 	}
 	nks_json_ku64(j, "total", all, total);
-	a = t->tb[NKSTAT_NEIGH_A_ALLOC_FAILURES];
 	nks_json_ku64(j, "alloc_failures", a, a ? nla_get_u64(a) : 0);
 	nks_json_close(j, '}');
 }
@@ -192,14 +210,14 @@ static void nks_neigh_json_states(struct nks_json *j,
 static void nks_neigh_json(struct nks_json *j, const struct nks_neigh_table *t)
 {
 	int64_t room = 0;
-	struct nlattr *a;
 	bool have;
 	size_t i;
 
 	nks_json_open(j, '{');
 	nks_json_kbool(j, "table_wide_hidden", t->hidden);
 	for (i = 0; i < NKS_ARRAY_SIZE(nks_neigh_fields); i++) {
-		a = t->tb[nks_neigh_fields[i].attr];
+		struct nlattr *a = t->tb[nks_neigh_fields[i].attr];
+
 		nks_json_ku64(j, nks_neigh_fields[i].name, a, a ? nla_get_u64(a) : 0);
 	}
 	have = nks_neigh_headroom(t, &room);
@@ -336,13 +354,9 @@ int nks_neigh_print(const struct nks_reply *r, void *arg)
 		nks_json_key(&j, "neigh");
 		nks_json_open(&j, '{');
 	}
-	nla_for_each_attr(a, r->attrs, r->len, rem) {
-		if (nla_type(a) != NKSTAT_A_NEIGH)
-			continue;
-		nks_neigh_parse(a, &t);
-		/* a table this tool does not know is skipped */
-		if (t.id < 1 || t.id >= NKS_ARRAY_SIZE(nks_table_names))
-			continue;
+	a = r->attrs;
+	rem = r->len;
+	while (nks_neigh_next(&a, &rem, &t)) {
 		if (opts->json) {
 			nks_json_key(&j, nks_table_names[t.id]);
 			nks_neigh_json(&j, &t);
@@ -385,12 +399,9 @@ static int nks_neigh_dev_print(const struct nks_reply *r, void *arg)
 		nks_json_ku64(&out->json, "ifindex", ifindex,
 			      ifindex ? nla_get_u32(ifindex) : 0);
 	}
-	nla_for_each_attr(a, r->attrs, r->len, rem) {
-		if (nla_type(a) != NKSTAT_A_NEIGH)
-			continue;
-		nks_neigh_parse(a, &t);
-		if (t.id < 1 || t.id >= NKS_ARRAY_SIZE(nks_table_names))
-			continue;
+	a = r->attrs;
+	rem = r->len;
+	while (nks_neigh_next(&a, &rem, &t)) {
 		if (out->opts->json) {
 			nks_json_key(&out->json, nks_table_names[t.id]);
 			nks_neigh_json_states(&out->json, &t);
@@ -417,27 +428,23 @@ static int nks_neigh_dev_print(const struct nks_reply *r, void *arg)
 static int nks_cmd_neigh_dev(const struct nks_opts *opts, struct nks_nl *nl)
 {
 	struct nks_neigh_dev_out out = { .opts = opts };
-	struct nl_msg *msg;
-	size_t i;
 	int ret;
 
-	msg = nks_nl_msg(nl, NKSTAT_CMD_GET_NEIGH_DEV, NLM_F_DUMP);
-	if (!msg) {
-		fprintf(stderr, "nkstat: out of memory\n");
-		return NKS_EXIT_KERNEL;
-	}
 	if (opts->json) {
 		nks_json_init(&out.json, stdout, opts->pretty);
 		nks_json_open(&out.json, '{');
 		nks_json_key(&out.json, "neigh_dev");
 		nks_json_open(&out.json, '[');
 	} else {
+		size_t i;
+
 		printf("%-16s %7s %-6s %7s", "DEV", "IFINDEX", "TABLE", "TOTAL");
 		for (i = 0; i < NKS_ARRAY_SIZE(nks_nud_order); i++)
 			printf(" %s", nks_nud_names[nks_nud_order[i]]);
 		printf(" %7s\n", "REFUSED");
 	}
-	ret = nks_nl_request(nl, msg, nks_neigh_dev_print, &out);
+	ret = nks_nl_cmd(nl, NKSTAT_CMD_GET_NEIGH_DEV, NLM_F_DUMP, 0, 0,
+			 nks_neigh_dev_print, &out);
 	if (opts->json && !ret) {
 		nks_json_close(&out.json, ']');
 		nks_json_close(&out.json, '}');
@@ -449,7 +456,6 @@ static int nks_cmd_neigh_dev(const struct nks_opts *opts, struct nks_nl *nl)
 int nks_cmd_neigh(const struct nks_opts *opts, int argc, char **argv)
 {
 	struct nks_nl nl;
-	struct nl_msg *msg;
 	int table = 0;
 	int ret;
 
@@ -473,14 +479,9 @@ int nks_cmd_neigh(const struct nks_opts *opts, int argc, char **argv)
 		nks_nl_close(&nl);
 		return ret;
 	}
-	msg = nks_nl_msg(&nl, NKSTAT_CMD_GET_NEIGH, 0);
-	if (!msg || (table && nla_put_u32(msg, NKSTAT_A_NEIGH_TABLE, table))) {
-		nlmsg_free(msg);
-		nks_nl_close(&nl);
-		fprintf(stderr, "nkstat: out of memory\n");
-		return NKS_EXIT_KERNEL;
-	}
-	ret = nks_nl_request(&nl, msg, nks_neigh_print, (void *)opts);
+	ret = nks_nl_cmd(&nl, NKSTAT_CMD_GET_NEIGH, 0,
+			 table ? NKSTAT_A_NEIGH_TABLE : 0, table,
+			 nks_neigh_print, (void *)opts);
 	nks_nl_close(&nl);
 	return ret;
 }

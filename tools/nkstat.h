@@ -47,9 +47,13 @@ typedef int (*nks_reply_fn)(const struct nks_reply *reply, void *arg);
 
 int nks_nl_open(struct nks_nl *nl);
 void nks_nl_close(struct nks_nl *nl);
-struct nl_msg *nks_nl_msg(const struct nks_nl *nl, uint8_t cmd, int flags);
-int nks_nl_request(struct nks_nl *nl, struct nl_msg *msg, nks_reply_fn fn,
-		   void *arg);
+/*
+ * Sends @cmd with @flags (NLM_F_DUMP for a dump), carrying the u32
+ * attribute @attr = @val unless @attr is 0, and calls @fn for each reply.
+ * Returns an exit code, having printed one line on failure.
+ */
+int nks_nl_cmd(struct nks_nl *nl, uint8_t cmd, int flags, int attr,
+	       uint32_t val, nks_reply_fn fn, void *arg);
 
 /* A minimal streaming JSON writer. */
 struct nks_json {

@@ -78,7 +78,8 @@ void nks_nl_close(struct nks_nl *nl)
 	nl->sk = NULL;
 }
 
-struct nl_msg *nks_nl_msg(const struct nks_nl *nl, uint8_t cmd, int flags)
+static struct nl_msg *nks_nl_msg(const struct nks_nl *nl, uint8_t cmd,
+				 int flags)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 
@@ -155,12 +156,9 @@ static int nks_nl_ack(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-/*
- * Sends @msg (consumed) and calls @fn for each reply. Returns an exit
- * code, having printed one line on failure.
- */
-int nks_nl_request(struct nks_nl *nl, struct nl_msg *msg, nks_reply_fn fn,
-		   void *arg)
+/* Sends @msg (consumed) and calls @fn for each reply. */
+static int nks_nl_request(struct nks_nl *nl, struct nl_msg *msg,
+			  nks_reply_fn fn, void *arg)
 {
 	struct nks_req req = { .fn = fn, .arg = arg };
 	struct nl_cb *cb;
@@ -211,4 +209,17 @@ int nks_nl_request(struct nks_nl *nl, struct nl_msg *msg, nks_reply_fn fn,
 		return NKS_EXIT_KERNEL;
 	}
 	return NKS_EXIT_OK;
+}
+
+int nks_nl_cmd(struct nks_nl *nl, uint8_t cmd, int flags, int attr,
+	       uint32_t val, nks_reply_fn fn, void *arg)
+{
+	struct nl_msg *msg = nks_nl_msg(nl, cmd, flags);
+
+	if (!msg || (attr && nla_put_u32(msg, attr, val))) {
+		nlmsg_free(msg);
+		fprintf(stderr, "nkstat: out of memory\n");
+		return NKS_EXIT_KERNEL;
+	}
+	return nks_nl_request(nl, msg, fn, arg);
 }
