@@ -4,7 +4,7 @@
  *
  * Exact values are copied from the kernel: each table's per-CPU
  * statistics, its entry counts and thresholds, and per-netns counts by
- * NUD state from an RCU walk of its hash, one bucket at a time.
+ * NUD state from a lockless RCU walk of its hash (nks_neigh_walk()).
  *
  * Hooks add what the kernel does not count:
  *  - tracepoint neigh_create fires right after neigh_alloc(); a NULL
@@ -15,12 +15,12 @@
  *    this CPU for this context; tracepoint neigh_cleanup_and_release
  *    counts the entries released while it is open, and neigh_create
  *    closes it. If the CPU's forced_gc_runs moved meanwhile, a forced gc
- *    ran: the released entries are what it reclaimed, the time between is
- *    its latency, and an unchanged last_flush after at least 1 ms means it
- *    stopped on its time budget. This is an attribution: exact unless the
- *    task migrates between the kprobe and the gc, which does not happen
- *    on a kernel without forced preemption. forced_gc_runs_traced says
- *    how many runs it saw.
+ *    ran: the released entries are what it reclaimed, the time between
+ *    (gc plus the allocation after it) is its latency, and an unchanged
+ *    last_flush after at least 1 ms means it stopped on its time budget.
+ *    This is an attribution: exact unless the task migrates between the
+ *    kprobe and the gc, which does not happen on a kernel without forced
+ *    preemption. forced_gc_runs_traced says how many runs it saw.
  *  - an entry released by the table's own gc work is periodic gc's
  *    (exact).
  *
@@ -30,16 +30,16 @@
  */
 #include <linux/bsearch.h>
 #include <linux/ipv6.h>
-#include <linux/netdevice.h>
-#include <linux/slab.h>
-#include <linux/xarray.h>
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
+#include <linux/netdevice.h>
 #include <linux/nkstat.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
 #include <linux/tracepoint.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <net/arp.h>
 #include <net/ipv6_stubs.h>
 #include <net/neighbour.h>
