@@ -42,7 +42,7 @@ static void nks_usage(FILE *f)
 		"\n"
 		"Objects (a unique prefix is enough; the default is 'info'):\n");
 	for (i = 0; i < NKS_N_COMMANDS; i++)
-		fprintf(f, "  %-8s %-8s %s\n", nks_commands[i].name,
+		fprintf(f, "  %-8s %-12s %s\n", nks_commands[i].name,
 			nks_commands[i].args, nks_commands[i].help);
 	fprintf(f, "\nGroups:");
 	nks_print_groups(f);
