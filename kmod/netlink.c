@@ -89,6 +89,16 @@ err_cancel:
 	return -EMSGSIZE;
 }
 
+/* 0 if group @id reports on this kernel, else -EOPNOTSUPP with a reason. */
+static int nks_nl_group_ready(u32 id, struct netlink_ext_ack *extack)
+{
+	if (nks_group_find(id)->state != NKSTAT_GROUP_STATE_UNAVAILABLE)
+		return 0;
+	NL_SET_ERR_MSG_MOD(extack,
+			   "this counter group is unavailable on this kernel: see nkstat info");
+	return -EOPNOTSUPP;
+}
+
 /*
  * Replies to a do request with one message of @cmd, filled by @fill from
  * @ctx. The fill runs with no lock held and may sleep.
@@ -190,16 +200,13 @@ static int nks_nl_fill_neigh(struct sk_buff *msg, void *ctx)
 
 static int nks_nl_get_neigh_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	const struct nks_group *grp = nks_group_find(NKSTAT_GROUP_NEIGH);
 	struct nks_nl_neigh_ctx ctx = { .net = genl_info_net(info) };
 	struct nlattr *attr;
 	int err;
 
-	if (grp->state == NKSTAT_GROUP_STATE_UNAVAILABLE) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "the neigh group is unavailable: see nkstat info");
-		return -EOPNOTSUPP;
-	}
+	err = nks_nl_group_ready(NKSTAT_GROUP_NEIGH, info->extack);
+	if (err)
+		return err;
 	attr = info->attrs[NKSTAT_A_NEIGH_TABLE];
 	if (attr) {
 		ctx.only = nla_get_u32(attr);
@@ -226,17 +233,14 @@ static int nks_nl_get_neigh_doit(struct sk_buff *skb, struct genl_info *info)
 static int nks_nl_get_neigh_dev_dumpit(struct sk_buff *skb,
 				       struct netlink_callback *cb)
 {
-	const struct nks_group *grp = nks_group_find(NKSTAT_GROUP_NEIGH);
 	struct net *net = sock_net(skb->sk);
 	struct nks_neigh_devrow *rows = NULL;
-	int count, i, err = 0;
+	int count, i, err;
 	void *hdr;
 
-	if (grp->state == NKSTAT_GROUP_STATE_UNAVAILABLE) {
-		NL_SET_ERR_MSG_MOD(cb->extack,
-				   "the neigh group is unavailable: see nkstat info");
-		return -EOPNOTSUPP;
-	}
+	err = nks_nl_group_ready(NKSTAT_GROUP_NEIGH, cb->extack);
+	if (err)
+		return err;
 	if (!cb->args[0] && !cb->args[1]) {
 		nks_netns_inc(net, NKS_NETNS_REQUESTS);
 		cb->args[1] = 1;
