@@ -206,6 +206,12 @@ static struct pernet_operations nks_neigh_net_ops = {
 	.size = sizeof(struct nks_neigh_net),
 };
 
+/* The counters of device @ifindex of @net, or NULL; under RCU. */
+static struct nks_neigh_dev *nks_neigh_dev(struct net *net, int ifindex)
+{
+	return xa_load(&nks_neigh_net(net)->devs, ifindex);
+}
+
 /* Sum of @dev's refused creations in table @t; false if not counted. */
 static bool nks_neigh_dev_refused(struct net *net, int ifindex,
 				  const struct nks_neigh_tbl *t, u64 *sum)
@@ -216,7 +222,7 @@ static bool nks_neigh_dev_refused(struct net *net, int ifindex,
 	int cpu;
 
 	rcu_read_lock();
-	d = xa_load(&nks_neigh_net(net)->devs, ifindex);
+	d = nks_neigh_dev(net, ifindex);
 	if (d) {
 		for_each_possible_cpu(cpu)
 			total += READ_ONCE(per_cpu_ptr(d->pcpu, cpu)->refused[ti]);
@@ -299,18 +305,17 @@ static void nks_neigh_created(void *data, struct neigh_table *tbl,
 {
 	struct nks_neigh_tbl *t = nks_neigh_find(tbl);
 	struct nks_neigh_slot *s;
-	u64 now, elapsed;
+	u64 elapsed;
 
 	if (!t)
 		return;
-	now = ktime_get_ns();
 	if (!n) {
 		struct nks_neigh_dev *d;
 
 		nks_netns_inc(dev_net(dev), t->alloc_failures);
-		WRITE_ONCE(t->last_overflow_ns, now);
+		WRITE_ONCE(t->last_overflow_ns, ktime_get_ns());
 		rcu_read_lock();
-		d = xa_load(&nks_neigh_net(dev_net(dev))->devs, dev->ifindex);
+		d = nks_neigh_dev(dev_net(dev), dev->ifindex);
 		if (d)
 			this_cpu_inc(d->pcpu->refused[t - nks_neigh_tbls]);
 		rcu_read_unlock();
@@ -323,7 +328,8 @@ static void nks_neigh_created(void *data, struct neigh_table *tbl,
 	if (READ_ONCE(this_cpu_ptr(tbl->stats)->forced_gc_runs) == s->gc_runs)
 		return;		/* no forced gc in this creation */
 
-	elapsed = now - s->t0;
+	/* the clock is read only for creations that ran a forced gc */
+	elapsed = ktime_get_ns() - s->t0;
 	this_cpu_inc(t->pcpu->runs_traced);
 	this_cpu_add(t->pcpu->reclaimed, s->reclaimed);
 	this_cpu_inc(t->pcpu->reclaim_hist[nks_hist_bucket(s->reclaimed)]);
