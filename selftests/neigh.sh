@@ -27,12 +27,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# stat_cache TABLE FIELD: a counter of /proc/net/stat/TABLE, summed over CPUs.
+# stat_cache TABLE FIELD...: counters of /proc/net/stat/TABLE, each summed
+# over CPUs (entries, the same on every line, taken once), on one line.
 stat_cache() {
 	python3 -c 'import sys
-lines = open("/proc/net/stat/" + sys.argv[1]).read().split("\n")
-c = lines[0].split().index(sys.argv[2])
-print(sum(int(l.split()[c], 16) for l in lines[1:] if l.strip()))' "$1" "$2"
+lines = [l.split() for l in open("/proc/net/stat/" + sys.argv[1]) if l.strip()]
+cols, rows = lines[0], lines[1:]
+print(*(int(rows[0][cols.index(f)], 16) if f == "entries" else
+        sum(int(r[cols.index(f)], 16) for r in rows) for f in sys.argv[2:]))' "$@"
 }
 # neigh_json [NETNS] [TABLE]: nkstat -j neigh, optionally inside NETNS.
 neigh_json() {
@@ -90,17 +92,20 @@ PY
 
 # snap TABLE: one consistent reading, with nothing counted in between:
 # H (nkstat, host view), NA and NB (netns A and B), and FULLS, RUNS,
-# PRUNS, DESTROYS from /proc/net/stat/TABLE_cache.
+# PRUNS, DESTROYS, RESF, UNRES, ENTRIES from /proc/net/stat/TABLE_cache.
 snap() {
-	local f r p d
+	local before
+	local stats="table_fulls forced_gc_runs periodic_gc_runs destroys res_failed
+		unresolved_discards entries"
 	for _ in 1 2 3 4 5; do
-		f=$(stat_cache "$1_cache" table_fulls) r=$(stat_cache "$1_cache" forced_gc_runs)
-		p=$(stat_cache "$1_cache" periodic_gc_runs) d=$(stat_cache "$1_cache" destroys)
+		# shellcheck disable=SC2086 # one field name per word
+		before=$(stat_cache "$1_cache" $stats)
 		H=$(neigh_json "" "$1") NA=$(neigh_json "$A" "$1") NB=$(neigh_json "$B" "$1")
-		FULLS=$(stat_cache "$1_cache" table_fulls) RUNS=$(stat_cache "$1_cache" forced_gc_runs)
-		PRUNS=$(stat_cache "$1_cache" periodic_gc_runs) DESTROYS=$(stat_cache "$1_cache" destroys)
-		[ "$f $r $p $d" = "$FULLS $RUNS $PRUNS $DESTROYS" ] && return
+		# shellcheck disable=SC2086
+		S=$(stat_cache "$1_cache" $stats)
+		[ "$before" = "$S" ] && break
 	done
+	read -r FULLS RUNS PRUNS DESTROYS RESF UNRES ENTRIES <<<"$S"
 }
 # delta TABLE KEY: KEY's change between the snapshots in $0* and $1*
 delta() {
@@ -111,8 +116,14 @@ refused() {
 	echo $(($(field "$NA1" "$1" netns.alloc_failures) + $(field "$NB1" "$1" netns.alloc_failures) -
 		$(field "$NA0" "$1" netns.alloc_failures) - $(field "$NB0" "$1" netns.alloc_failures)))
 }
-save0() { H0=$H NA0=$NA NB0=$NB FULLS0=$FULLS RUNS0=$RUNS PRUNS0=$PRUNS DESTROYS0=$DESTROYS; }
-save1() { H1=$H NA1=$NA NB1=$NB FULLS1=$FULLS RUNS1=$RUNS PRUNS1=$PRUNS DESTROYS1=$DESTROYS; }
+save0() {
+	H0=$H NA0=$NA NB0=$NB FULLS0=$FULLS RUNS0=$RUNS PRUNS0=$PRUNS DESTROYS0=$DESTROYS
+	RESF0=$RESF UNRES0=$UNRES
+}
+save1() {
+	H1=$H NA1=$NA NB1=$NB FULLS1=$FULLS RUNS1=$RUNS PRUNS1=$PRUNS DESTROYS1=$DESTROYS
+	RESF1=$RESF UNRES1=$UNRES ENTRIES1=$ENTRIES
+}
 hist_total() {
 	json_get "sum(d['neigh']['$1']['$2'].values())" <<<"$3"
 }
@@ -168,6 +179,11 @@ tap_check "arp: every forced gc run was traced" [ "$d_traced" = "$d_runs" ]
 tap_check "arp: gc_entries never exceeded gc_thresh3" [ "$max_gc" -le 128 ]
 tap_check "arp: last_overflow_age_ms is recent" \
 	[ "$(field "$H1" arp last_overflow_age_ms)" -lt 60000 ]
+tap_check "arp: entries equals arp_cache's" [ "$(field "$H1" arp entries)" = "$ENTRIES1" ]
+tap_check "arp: gc_thresh1/2/3 and gc_interval_ms equal the sysctls" \
+	[ "$(json_get '"%d %d %d %d" % tuple(d["neigh"]["arp"][k] for k in ("gc_thresh1",
+		"gc_thresh2", "gc_thresh3", "gc_interval_ms"))' <<<"$H1")" = \
+	"$(sysctl -n net.ipv4.neigh.default.gc_thresh{1,2,3} | paste -sd' ') $((1000 * $(sysctl -n net.ipv4.neigh.default.gc_interval)))" ]
 tap_check "arp: headroom is gc_thresh3 - gc_entries" \
 	[ "$(field "$H1" arp headroom)" = $((128 - $(field "$H1" arp gc_entries))) ]
 
@@ -220,6 +236,13 @@ tap_check "arp: periodic_gc_runs delta equals arp_cache's" [ "$d_pruns" = $((PRU
 tap_check "arp: periodic gc reclaimed entries" [ "$d_per" -gt 0 ]
 tap_check "arp: periodic + forced reclaimed equals arp_cache destroys delta" \
 	[ $((d_per + d_recl)) = $((DESTROYS1 - DESTROYS0)) ]
+# the fresh entries failed to resolve in this window
+d_resf=$(delta arp res_failed) d_unres=$(delta arp unresolved_discards)
+echo "# arp: res_failed +$d_resf (arp_cache +$((RESF1 - RESF0))), unresolved_discards" \
+	"+$d_unres (arp_cache +$((UNRES1 - UNRES0)))"
+tap_check "arp: res_failed delta > 0 and equals arp_cache's" \
+	[ "$d_resf" -gt 0 ] && [ "$d_resf" = $((RESF1 - RESF0)) ]
+tap_check "arp: unresolved_discards delta equals arp_cache's" [ "$d_unres" = $((UNRES1 - UNRES0)) ]
 
 # --- 4. the same overflow for NDISC, where sendto() says EINVAL --------
 snap ndisc
