@@ -9,6 +9,7 @@
 
 #include "group.h"
 #include "neigh.h"
+#include "ports.h"
 #include "version.h"
 
 static struct nks_group nks_groups[] = {
@@ -18,7 +19,12 @@ static struct nks_group nks_groups[] = {
 		.init = nks_neigh_init,
 		.exit = nks_neigh_exit,
 	},
-	{ .id = NKSTAT_GROUP_PORTS, .name = "ports" },
+	{
+		.id = NKSTAT_GROUP_PORTS,
+		.name = "ports",
+		.init = nks_ports_init,
+		.exit = nks_ports_exit,
+	},
 	{ .id = NKSTAT_GROUP_TCP, .name = "tcp" },
 };
 

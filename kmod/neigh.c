@@ -49,6 +49,7 @@
 
 #include "group.h"
 #include "neigh.h"
+#include "netlink.h"
 #include "netns.h"
 
 struct nks_neigh_pcpu {
@@ -253,11 +254,6 @@ static bool nks_neigh_forced_gc_traced(void)
 static struct nks_neigh_slot *nks_neigh_slot(void)
 {
 	return this_cpu_ptr(&nks_neigh_slots[in_task() ? 0 : 1]);
-}
-
-static unsigned int nks_hist_bucket(u64 v)
-{
-	return min_t(unsigned int, fls64(v), NKSTAT_HIST_BUCKETS - 1);
 }
 
 static int nks_neigh_create_entry(struct kprobe *kp, struct pt_regs *regs)
@@ -542,24 +538,6 @@ static int nks_put_nud(struct sk_buff *msg, const u64 *nud)
 	return 0;
 }
 
-static int nks_put_hist(struct sk_buff *msg, int type, const u64 *hist)
-{
-	struct nlattr *nest = nla_nest_start(msg, type);
-	unsigned int i;
-
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < NKSTAT_HIST_BUCKETS; i++) {
-		/* buckets are 1..NKSTAT_HIST_BUCKETS: 0 is free to pad */
-		if (nla_put_u64_64bit(msg, i + 1, hist[i], 0)) {
-			nla_nest_cancel(msg, nest);
-			return -EMSGSIZE;
-		}
-	}
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
 static int nks_neigh_fill_table(struct sk_buff *msg,
 				const struct nks_neigh_tbl *t)
 {
@@ -606,10 +584,10 @@ static int nks_neigh_fill_table(struct sk_buff *msg,
 	if (nks_neigh_forced_gc_traced() &&
 	    (nks_put_u64(msg, NKSTAT_NEIGH_A_FORCED_GC_RUNS_TRACED, hk.runs_traced) ||
 	     nks_put_u64(msg, NKSTAT_NEIGH_A_FORCED_GC_RECLAIMED, hk.reclaimed) ||
-	     nks_put_hist(msg, NKSTAT_NEIGH_A_FORCED_GC_RECLAIM_HIST,
-			  hk.reclaim_hist) ||
-	     nks_put_hist(msg, NKSTAT_NEIGH_A_FORCED_GC_LATENCY_HIST,
-			  hk.latency_hist) ||
+	     nks_nl_put_hist(msg, NKSTAT_NEIGH_A_FORCED_GC_RECLAIM_HIST,
+			     hk.reclaim_hist) ||
+	     nks_nl_put_hist(msg, NKSTAT_NEIGH_A_FORCED_GC_LATENCY_HIST,
+			     hk.latency_hist) ||
 	     nks_put_u64(msg, NKSTAT_NEIGH_A_FORCED_GC_BUDGET_HITS, hk.budget_hits)))
 		return -EMSGSIZE;
 	if (!nks_neigh_hooks[NKS_HOOK_RELEASE_TP].err &&

@@ -15,9 +15,28 @@
 #include "neigh.h"
 #include "netlink.h"
 #include "netns.h"
+#include "ports.h"
 #include "version.h"
 
 static struct genl_family nks_genl_family;
+
+int nks_nl_put_hist(struct sk_buff *msg, int type, const u64 *hist)
+{
+	struct nlattr *nest = nla_nest_start(msg, type);
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < NKSTAT_HIST_BUCKETS; i++) {
+		/* buckets are 1..NKSTAT_HIST_BUCKETS: 0 is free to pad */
+		if (nla_put_u64_64bit(msg, i + 1, hist[i], 0)) {
+			nla_nest_cancel(msg, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
 
 static int nks_nl_fill_hook(struct sk_buff *msg, const struct nks_hook *hook)
 {
@@ -121,7 +140,9 @@ static int nks_nl_reply(struct genl_info *info, u8 cmd,
 	}
 	err = fill(msg, ctx);
 	if (err) {
-		NL_SET_ERR_MSG_MOD(info->extack, "reply does not fit in a message");
+		if (err == -EMSGSIZE)
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "reply does not fit in a message");
 		goto err_free;
 	}
 	genlmsg_end(msg, hdr);
@@ -267,6 +288,129 @@ static int nks_nl_get_neigh_dev_dumpit(struct sk_buff *skb,
 	return err ?: skb->len;
 }
 
+static int nks_nl_fill_ports(struct sk_buff *msg, void *net)
+{
+	return nks_ports_fill(msg, net);
+}
+
+static int nks_nl_get_ports_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	int err;
+
+	err = nks_nl_group_ready(NKSTAT_GROUP_PORTS, info->extack);
+	if (err)
+		return err;
+	return nks_nl_reply(info, NKSTAT_CMD_GET_PORTS, nks_nl_fill_ports,
+			    genl_info_net(info));
+}
+
+/* A GET_PORTS_LIST dump keeps its struct nks_ports_cursor in cb->args. */
+enum {
+	NKS_PORTS_ARG_PORT,
+	NKS_PORTS_ARG_SKIP,
+	NKS_PORTS_ARG_HI,
+	NKS_PORTS_ARG_MIN_OWNERS,
+	NKS_PORTS_ARG_COUNTED,
+};
+
+static int nks_nl_get_ports_list_start(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = nks_genl_dump_attrs(cb);
+	struct net *net = sock_net(cb->skb->sk);
+	u32 lo = 0, hi = U16_MAX, eph_lo, eph_hi;
+	int err;
+
+	err = nks_nl_group_ready(NKSTAT_GROUP_PORTS, cb->extack);
+	if (err)
+		return err;
+	if (attrs[NKSTAT_A_PORT_MIN])
+		lo = nla_get_u16(attrs[NKSTAT_A_PORT_MIN]);
+	if (attrs[NKSTAT_A_PORT_MAX])
+		hi = nla_get_u16(attrs[NKSTAT_A_PORT_MAX]);
+	if (lo > hi) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[NKSTAT_A_PORT_MAX],
+				    "port range is inverted: PORT_MAX is below PORT_MIN");
+		return -EINVAL;
+	}
+	if (attrs[NKSTAT_A_PORT_EPHEMERAL]) {
+		nks_ports_ephemeral(net, &eph_lo, &eph_hi);
+		lo = max(lo, eph_lo);
+		hi = min(hi, eph_hi);
+	}
+	/* an empty range (lo > hi) makes an empty dump */
+	cb->args[NKS_PORTS_ARG_PORT] = lo;
+	cb->args[NKS_PORTS_ARG_HI] = hi;
+	if (attrs[NKSTAT_A_PORT_MIN_OWNERS])
+		cb->args[NKS_PORTS_ARG_MIN_OWNERS] =
+			nla_get_u32(attrs[NKSTAT_A_PORT_MIN_OWNERS]);
+	return 0;
+}
+
+/*
+ * Messages of one bind bucket each, in port order. The cursor moves past
+ * each row put, so a dump resumes at the first row that did not fit; the
+ * rows are copied a batch at a time and put outside any lock.
+ */
+static int nks_nl_get_ports_list_dumpit(struct sk_buff *skb,
+					struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	struct nks_ports_cursor c = {
+		.port = cb->args[NKS_PORTS_ARG_PORT],
+		.skip = cb->args[NKS_PORTS_ARG_SKIP],
+		.hi = cb->args[NKS_PORTS_ARG_HI],
+		.min_owners = cb->args[NKS_PORTS_ARG_MIN_OWNERS],
+	};
+	struct nks_port_row *rows;
+	int n, i, err = 0;
+	u32 done_to;
+	void *hdr;
+
+	if (!cb->args[NKS_PORTS_ARG_COUNTED]) {
+		nks_netns_inc(net, NKS_NETNS_REQUESTS);
+		cb->args[NKS_PORTS_ARG_COUNTED] = 1;
+	}
+	rows = kmalloc_array(NKS_PORTS_BATCH, sizeof(*rows), GFP_KERNEL);
+	if (!rows)
+		return -ENOMEM;
+	while (c.port <= c.hi) {
+		n = nks_ports_collect(net, &c, rows, &done_to);
+		for (i = 0; i < n; i++) {
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, &nks_genl_family,
+					  NLM_F_MULTI, NKSTAT_CMD_GET_PORTS_LIST);
+			if (!hdr || nks_ports_row_fill(skb, &rows[i])) {
+				if (hdr)
+					genlmsg_cancel(skb, hdr);
+				/* a row that does not fit an empty skb never will */
+				if (!skb->len)
+					err = -EMSGSIZE;
+				goto out;
+			}
+			genlmsg_end(skb, hdr);
+			c.port = rows[i].port;
+			c.skip = rows[i].idx + 1;
+		}
+		/* past the rows put: every port below done_to is done */
+		if (!n || done_to > c.port) {
+			c.port = done_to;
+			c.skip = 0;
+		}
+	}
+out:
+	cb->args[NKS_PORTS_ARG_PORT] = c.port;
+	cb->args[NKS_PORTS_ARG_SKIP] = c.skip;
+	kfree(rows);
+	return err ?: skb->len;
+}
+
+static const struct nla_policy nks_nl_get_ports_list_policy[NKSTAT_A_PORT_MIN_OWNERS + 1] = {
+	[NKSTAT_A_PORT_MIN] = { .type = NLA_U16 },
+	[NKSTAT_A_PORT_MAX] = { .type = NLA_U16 },
+	[NKSTAT_A_PORT_EPHEMERAL] = { .type = NLA_FLAG },
+	[NKSTAT_A_PORT_MIN_OWNERS] = { .type = NLA_U32 },
+};
+
 static const struct nla_policy nks_nl_get_neigh_policy[NKSTAT_A_NEIGH_TABLE + 1] = {
 	[NKSTAT_A_NEIGH_TABLE] = { .type = NLA_U32 },
 };
@@ -292,6 +436,18 @@ static const struct genl_ops nks_genl_ops[] = {
 		/* no policy: the dump takes no attributes */
 		.cmd = NKSTAT_CMD_GET_NEIGH_DEV,
 		.dumpit = nks_nl_get_neigh_dev_dumpit,
+	},
+	{
+		/* no policy: takes no attributes */
+		.cmd = NKSTAT_CMD_GET_PORTS,
+		.doit = nks_nl_get_ports_doit,
+	},
+	{
+		.cmd = NKSTAT_CMD_GET_PORTS_LIST,
+		.start = nks_nl_get_ports_list_start,
+		.dumpit = nks_nl_get_ports_list_dumpit,
+		.policy = nks_nl_get_ports_list_policy,
+		.maxattr = ARRAY_SIZE(nks_nl_get_ports_list_policy) - 1,
 	},
 };
 

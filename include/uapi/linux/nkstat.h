@@ -63,6 +63,24 @@
  *       NKSTAT_NEIGH_A_TABLE          u32, enum nkstat_neigh_table
  *       NKSTAT_NEIGH_A_NUD            the device's entries by NUD state
  *       NKSTAT_NEIGH_A_ALLOC_FAILURES creations refused on the device
+ *
+ * NKSTAT_CMD_GET_PORTS (do; any caller, in any netns)
+ *   The caller's netns's share of the TCP bind hash (shared by all netns),
+ *   its ephemeral port range, and its TIME_WAIT figures.
+ *   reply:
+ *     NKSTAT_A_PORTS                  nest, see enum nkstat_ports_attr
+ *
+ * NKSTAT_CMD_GET_PORTS_LIST (dump; any caller, in any netns)
+ *   request, every filter optional:
+ *     [NKSTAT_A_PORT_MIN]             u16, lowest port (default 0)
+ *     [NKSTAT_A_PORT_MAX]             u16, highest port (default 65535)
+ *     [NKSTAT_A_PORT_EPHEMERAL]       flag: only the netns's
+ *                                     ip_local_port_range (combined with
+ *                                     the range above)
+ *     [NKSTAT_A_PORT_MIN_OWNERS]      u32, only ports with at least this
+ *                                     many owners (TIME_WAIT included)
+ *   One message per bind bucket (a port and an l3mdev), in port order:
+ *     NKSTAT_A_PORT                   nest, see enum nkstat_port_attr
  */
 #ifndef _UAPI_LINUX_NKSTAT_H
 #define _UAPI_LINUX_NKSTAT_H
@@ -75,6 +93,8 @@ enum nkstat_cmd {
 	NKSTAT_CMD_GET_INFO,
 	NKSTAT_CMD_GET_NEIGH,
 	NKSTAT_CMD_GET_NEIGH_DEV,
+	NKSTAT_CMD_GET_PORTS,
+	NKSTAT_CMD_GET_PORTS_LIST,
 
 	__NKSTAT_CMD_MAX,
 	NKSTAT_CMD_MAX = __NKSTAT_CMD_MAX - 1
@@ -93,6 +113,12 @@ enum nkstat_attr {
 	NKSTAT_A_NEIGH,
 	NKSTAT_A_IFINDEX,
 	NKSTAT_A_IFNAME,
+	NKSTAT_A_PORTS,
+	NKSTAT_A_PORT,
+	NKSTAT_A_PORT_MIN,
+	NKSTAT_A_PORT_MAX,
+	NKSTAT_A_PORT_EPHEMERAL,
+	NKSTAT_A_PORT_MIN_OWNERS,
 
 	__NKSTAT_A_MAX,
 	NKSTAT_A_MAX = __NKSTAT_A_MAX - 1
@@ -234,6 +260,59 @@ enum nkstat_nud_attr {
 
 	__NKSTAT_NUD_A_MAX,
 	NKSTAT_NUD_A_MAX = __NKSTAT_NUD_A_MAX - 1
+};
+
+/*
+ * The caller's netns in the TCP bind hash, one u64 each. A bind bucket is
+ * one (port, l3mdev) with owners; owners are the sockets bound to it,
+ * TIME_WAIT ones included (tw_owners counts those).
+ */
+enum nkstat_ports_attr {
+	NKSTAT_PORTS_A_UNSPEC,
+	NKSTAT_PORTS_A_PAD,
+	NKSTAT_PORTS_A_BHASH_SIZE,	/* hash buckets, shared by every netns */
+	NKSTAT_PORTS_A_BUCKETS_USED,	/* hash buckets holding this netns's */
+	NKSTAT_PORTS_A_BIND_BUCKETS,
+	NKSTAT_PORTS_A_MAX_CHAIN,	/* most bind buckets in one hash bucket */
+	/* hash buckets by their number of this netns's bind buckets, as
+	 * NKSTAT_HIST_BUCKETS (empty ones in bucket 0)
+	 */
+	NKSTAT_PORTS_A_CHAIN_HIST,
+	NKSTAT_PORTS_A_OWNERS,
+	NKSTAT_PORTS_A_TW_OWNERS,
+	NKSTAT_PORTS_A_EPHEMERAL_LO,	/* ip_local_port_range, inclusive */
+	NKSTAT_PORTS_A_EPHEMERAL_HI,
+	/* ports in the range with at least one owner */
+	NKSTAT_PORTS_A_EPHEMERAL_PORTS_USED,
+	/* connect() failed: no free local port (or 4-tuple) */
+	NKSTAT_PORTS_A_CONNECT_EADDRNOTAVAIL,
+	/* TCP bind() or listen() refused: the port is in use */
+	NKSTAT_PORTS_A_BIND_EADDRINUSE,
+	NKSTAT_PORTS_A_TW_COUNT,	/* TIME_WAIT sockets (sockstat "tw") */
+	NKSTAT_PORTS_A_TW_MAX,		/* net.ipv4.tcp_max_tw_buckets */
+	/* TIME_WAIT not created: TcpExtTCPTimeWaitOverflow */
+	NKSTAT_PORTS_A_TW_OVERFLOWS,
+	/* TIME_WAIT taken over by connect(): TcpExtTWRecycled */
+	NKSTAT_PORTS_A_TW_REUSE,
+
+	__NKSTAT_PORTS_A_MAX,
+	NKSTAT_PORTS_A_MAX = __NKSTAT_PORTS_A_MAX - 1
+};
+
+/* One bind bucket of the caller's netns. */
+enum nkstat_port_attr {
+	NKSTAT_PORT_A_UNSPEC,
+	NKSTAT_PORT_A_PORT,		/* u32 */
+	NKSTAT_PORT_A_L3MDEV,		/* u32, ifindex; 0: none */
+	/* s32: 1 all owners allow SO_REUSEADDR, 0 not, -1 made by connect() */
+	NKSTAT_PORT_A_FASTREUSE,
+	NKSTAT_PORT_A_FASTREUSEPORT,	/* s32: as FASTREUSE, SO_REUSEPORT */
+	NKSTAT_PORT_A_OWNERS,		/* u32, TIME_WAIT included */
+	NKSTAT_PORT_A_TW_OWNERS,	/* u32 */
+	NKSTAT_PORT_A_ADDRS,		/* u32, distinct local addresses */
+
+	__NKSTAT_PORT_A_MAX,
+	NKSTAT_PORT_A_MAX = __NKSTAT_PORT_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_NKSTAT_H */

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ports: the TCP bind hash, ephemeral ports and TIME_WAIT, per netns.
+ *
+ * The bind hash (bhash) is shared by every netns: each bind bucket is one
+ * (netns, port, l3mdev) and lists the sockets bound to it, TIME_WAIT ones
+ * included. Walks take one hash bucket's lock at a time, only to copy
+ * that bucket's figures, skip empty buckets without it, and reschedule
+ * between buckets. Replies are filled afterwards, with no lock held.
+ *
+ * Hooks count what the kernel does not, per netns, exactly:
+ *  - kretprobe __inet_hash_connect: a TCP connect() that found no free
+ *    local port (or, for a bound socket, no free 4-tuple) gets
+ *    -EADDRNOTAVAIL from it, and only from it.
+ *  - kretprobe inet_csk_get_port: a TCP bind() or listen() refused
+ *    because the port is in use (or, for port 0, none is free) gets
+ *    -EADDRINUSE from it, and only from it.
+ * TIME_WAIT figures are the kernel's own: the count and limit of the
+ * netns's death row, and its TcpExt MIB counters.
+ */
+#include <linux/bitmap.h>
+#include <linux/kprobes.h>
+#include <linux/nkstat.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <net/inet_hashtables.h>
+#include <net/ip.h>
+#include <net/net_namespace.h>
+#include <net/netlink.h>
+#include <net/snmp.h>
+#include <net/sock.h>
+
+#include "group.h"
+#include "netlink.h"
+#include "netns.h"
+#include "ports.h"
+
+/* Probed functions may sleep (port scans reschedule): room for many. */
+#define NKS_PORTS_MAXACTIVE 256
+
+enum { NKS_HOOK_CONNECT, NKS_HOOK_BIND, NKS_HOOK_WALK };
+
+static struct nks_hook nks_ports_hooks[] = {
+	[NKS_HOOK_CONNECT] = { "__inet_hash_connect", NKSTAT_HOOK_KIND_KRETPROBE },
+	[NKS_HOOK_BIND] = { "inet_csk_get_port", NKSTAT_HOOK_KIND_KRETPROBE },
+	[NKS_HOOK_WALK] = { "tcp bind hash", NKSTAT_HOOK_KIND_WALK },
+};
+
+static struct nks_unavail nks_ports_unavail[2];
+
+/* Entry handlers keep the socket's netns for the return handler. */
+struct nks_ports_call {
+	struct net *net;
+};
+
+static int nks_ports_connect_entry(struct kretprobe_instance *ri,
+				   struct pt_regs *regs)
+{
+	struct inet_timewait_death_row *dr =
+		(void *)regs_get_kernel_argument(regs, 0);
+	struct sock *sk = (void *)regs_get_kernel_argument(regs, 1);
+	struct nks_ports_call *call = (void *)ri->data;
+
+	call->net = sock_net(sk);
+	/* DCCP connects through here too, with a death row of its own */
+	return dr == &call->net->ipv4.tcp_death_row ? 0 : 1;
+}
+
+static int nks_ports_connect_ret(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	struct nks_ports_call *call = (void *)ri->data;
+
+	if ((int)regs_return_value(regs) == -EADDRNOTAVAIL)
+		nks_netns_inc(call->net, NKS_NETNS_PORTS_CONNECT_EADDRNOTAVAIL);
+	return 0;
+}
+
+static struct kretprobe nks_ports_connect_rp = {
+	.kp.symbol_name = "__inet_hash_connect",
+	.entry_handler = nks_ports_connect_entry,
+	.handler = nks_ports_connect_ret,
+	.data_size = sizeof(struct nks_ports_call),
+	.maxactive = NKS_PORTS_MAXACTIVE,
+};
+
+static int nks_ports_bind_entry(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
+	struct nks_ports_call *call = (void *)ri->data;
+
+	/* DCCP binds through here too */
+	if (sk->sk_protocol != IPPROTO_TCP)
+		return 1;
+	call->net = sock_net(sk);
+	return 0;
+}
+
+static int nks_ports_bind_ret(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	struct nks_ports_call *call = (void *)ri->data;
+
+	/* 0, or -EADDRINUSE for every failure */
+	if ((int)regs_return_value(regs))
+		nks_netns_inc(call->net, NKS_NETNS_PORTS_BIND_EADDRINUSE);
+	return 0;
+}
+
+static struct kretprobe nks_ports_bind_rp = {
+	.kp.symbol_name = "inet_csk_get_port",
+	.entry_handler = nks_ports_bind_entry,
+	.handler = nks_ports_bind_ret,
+	.data_size = sizeof(struct nks_ports_call),
+	.maxactive = NKS_PORTS_MAXACTIVE,
+};
+
+static void nks_ports_unavail_add(struct nks_group *grp, const char *counter,
+				  const char *reason)
+{
+	if (WARN_ON_ONCE(grp->n_unavail >= ARRAY_SIZE(nks_ports_unavail)))
+		return;
+	nks_ports_unavail[grp->n_unavail].counter = counter;
+	nks_ports_unavail[grp->n_unavail].reason = reason;
+	grp->n_unavail++;
+}
+
+int nks_ports_init(struct nks_group *grp)
+{
+	struct nks_hook *h = nks_ports_hooks;
+
+	/* Each counts on its own; the walk needs no hook. */
+	h[NKS_HOOK_CONNECT].err = register_kretprobe(&nks_ports_connect_rp);
+	h[NKS_HOOK_BIND].err = register_kretprobe(&nks_ports_bind_rp);
+
+	grp->hooks = nks_ports_hooks;
+	grp->n_hooks = ARRAY_SIZE(nks_ports_hooks);
+	grp->unavail = nks_ports_unavail;
+	if (h[NKS_HOOK_CONNECT].err)
+		nks_ports_unavail_add(grp, "connect_eaddrnotavail",
+				      "kretprobe __inet_hash_connect did not attach");
+	if (h[NKS_HOOK_BIND].err)
+		nks_ports_unavail_add(grp, "bind_eaddrinuse",
+				      "kretprobe inet_csk_get_port did not attach");
+	return 0;
+}
+
+void nks_ports_exit(struct nks_group *grp)
+{
+	if (!nks_ports_hooks[NKS_HOOK_CONNECT].err)
+		unregister_kretprobe(&nks_ports_connect_rp);
+	if (!nks_ports_hooks[NKS_HOOK_BIND].err)
+		unregister_kretprobe(&nks_ports_bind_rp);
+}
+
+static struct inet_hashinfo *nks_ports_hashinfo(struct net *net)
+{
+	return net->ipv4.tcp_death_row.hashinfo;
+}
+
+void nks_ports_ephemeral(struct net *net, u32 *lo, u32 *hi)
+{
+	int low, high;
+
+	inet_get_local_port_range(net, &low, &high);
+	*lo = low;
+	*hi = high;
+}
+
+struct nks_ports_summary {
+	u32 bhash_size;
+	u32 buckets_used;
+	u32 bind_buckets;
+	u32 max_chain;
+	u64 chain_hist[NKSTAT_HIST_BUCKETS];
+	u64 owners;
+	u64 tw_owners;
+	u32 eph_lo;
+	u32 eph_hi;
+	u32 eph_used;
+};
+
+/* One pass over the bind hash, for @net's bind buckets. */
+static int nks_ports_walk(struct net *net, struct nks_ports_summary *s)
+{
+	struct inet_hashinfo *hinfo = nks_ports_hashinfo(net);
+	struct nks_bind_owners o;
+	struct inet_bind_bucket *tb;
+	unsigned long *used;	/* ports with an owner */
+	u32 i, chain;
+
+	used = bitmap_zalloc(U16_MAX + 1, GFP_KERNEL);
+	if (!used)
+		return -ENOMEM;
+	s->bhash_size = hinfo->bhash_size;
+	nks_ports_ephemeral(net, &s->eph_lo, &s->eph_hi);
+
+	for (i = 0; i < hinfo->bhash_size; i++) {
+		struct inet_bind_hashbucket *head = &hinfo->bhash[i];
+
+		chain = 0;
+		if (!hlist_empty(&head->chain)) {
+			spin_lock_bh(&head->lock);
+			inet_bind_bucket_for_each(tb, &head->chain) {
+				if (!net_eq(ib_net(tb), net))
+					continue;
+				nks_bind_bucket_owners(tb, &o);
+				chain++;
+				s->owners += o.owners;
+				s->tw_owners += o.tw_owners;
+				if (o.owners)
+					__set_bit(tb->port, used);
+			}
+			spin_unlock_bh(&head->lock);
+			cond_resched();
+		}
+		s->chain_hist[nks_hist_bucket(chain)]++;
+		s->bind_buckets += chain;
+		s->buckets_used += !!chain;
+		s->max_chain = max(s->max_chain, chain);
+	}
+
+	if (s->eph_lo <= s->eph_hi)
+		s->eph_used = bitmap_weight(used, s->eph_hi + 1) -
+			      bitmap_weight(used, s->eph_lo);
+	bitmap_free(used);
+	return 0;
+}
+
+static int nks_ports_put(struct sk_buff *msg, int type, u64 v)
+{
+	return nla_put_u64_64bit(msg, type, v, NKSTAT_PORTS_A_PAD);
+}
+
+int nks_ports_fill(struct sk_buff *msg, struct net *net)
+{
+	struct inet_timewait_death_row *dr = &net->ipv4.tcp_death_row;
+	struct nks_ports_summary *s;
+	struct nlattr *nest;
+	int err;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	err = nks_ports_walk(net, s);
+	if (err)
+		goto out;
+
+	err = -EMSGSIZE;
+	nest = nla_nest_start(msg, NKSTAT_A_PORTS);
+	if (!nest)
+		goto out;
+	if (nks_ports_put(msg, NKSTAT_PORTS_A_BHASH_SIZE, s->bhash_size) ||
+	    nks_ports_put(msg, NKSTAT_PORTS_A_BUCKETS_USED, s->buckets_used) ||
+	    nks_ports_put(msg, NKSTAT_PORTS_A_BIND_BUCKETS, s->bind_buckets) ||
+	    nks_ports_put(msg, NKSTAT_PORTS_A_MAX_CHAIN, s->max_chain) ||
+	    nks_nl_put_hist(msg, NKSTAT_PORTS_A_CHAIN_HIST, s->chain_hist) ||
+	    nks_ports_put(msg, NKSTAT_PORTS_A_OWNERS, s->owners) ||
+	    nks_ports_put(msg, NKSTAT_PORTS_A_TW_OWNERS, s->tw_owners) ||
+	    nks_ports_put(msg, NKSTAT_PORTS_A_EPHEMERAL_LO, s->eph_lo) ||
+	    nks_ports_put(msg, NKSTAT_PORTS_A_EPHEMERAL_HI, s->eph_hi) ||
+	    nks_ports_put(msg, NKSTAT_PORTS_A_EPHEMERAL_PORTS_USED, s->eph_used) ||
+	    nks_ports_put(msg, NKSTAT_PORTS_A_TW_COUNT,
+			  refcount_read(&dr->tw_refcount) - 1) ||
+	    nks_ports_put(msg, NKSTAT_PORTS_A_TW_MAX,
+			  READ_ONCE(dr->sysctl_max_tw_buckets)) ||
+	    nks_ports_put(msg, NKSTAT_PORTS_A_TW_OVERFLOWS,
+			  snmp_fold_field(net->mib.net_statistics,
+					  LINUX_MIB_TCPTIMEWAITOVERFLOW)) ||
+	    nks_ports_put(msg, NKSTAT_PORTS_A_TW_REUSE,
+			  snmp_fold_field(net->mib.net_statistics,
+					  LINUX_MIB_TIMEWAITRECYCLED)))
+		goto err_cancel;
+	if (!nks_ports_hooks[NKS_HOOK_CONNECT].err &&
+	    nks_ports_put(msg, NKSTAT_PORTS_A_CONNECT_EADDRNOTAVAIL,
+			  nks_netns_read(net, NKS_NETNS_PORTS_CONNECT_EADDRNOTAVAIL)))
+		goto err_cancel;
+	if (!nks_ports_hooks[NKS_HOOK_BIND].err &&
+	    nks_ports_put(msg, NKSTAT_PORTS_A_BIND_EADDRINUSE,
+			  nks_netns_read(net, NKS_NETNS_PORTS_BIND_EADDRINUSE)))
+		goto err_cancel;
+	nla_nest_end(msg, nest);
+	err = 0;
+	goto out;
+
+err_cancel:
+	nla_nest_cancel(msg, nest);
+out:
+	kfree(s);
+	return err;
+}
+
+/*
+ * Copies @net's bind buckets of @port into @rows, from its @skip-th on,
+ * while there is room (@n rows used of NKS_PORTS_BATCH). Returns the new
+ * @n; *@whole says whether every bucket of @port was copied.
+ */
+static int nks_ports_collect_port(struct inet_hashinfo *hinfo, struct net *net,
+				  const struct nks_ports_cursor *c, u32 port,
+				  u32 skip, struct nks_port_row *rows, int n,
+				  bool *whole)
+{
+	struct inet_bind_hashbucket *head;
+	struct inet_bind_bucket *tb;
+	struct nks_bind_owners o;
+	u32 idx = 0;
+
+	*whole = true;
+	head = &hinfo->bhash[inet_bhashfn(net, port, hinfo->bhash_size)];
+	if (hlist_empty(&head->chain))
+		return n;
+	spin_lock_bh(&head->lock);
+	inet_bind_bucket_for_each(tb, &head->chain) {
+		if (!net_eq(ib_net(tb), net) || tb->port != port)
+			continue;
+		if (idx++ < skip)
+			continue;
+		nks_bind_bucket_owners(tb, &o);
+		if (o.owners < c->min_owners)
+			continue;
+		if (n == NKS_PORTS_BATCH) {
+			*whole = false;
+			break;
+		}
+		rows[n++] = (struct nks_port_row) {
+			.port = port,
+			.idx = idx - 1,
+			.l3mdev = tb->l3mdev,
+			.fastreuse = tb->fastreuse,
+			.fastreuseport = tb->fastreuseport,
+			.owners = o.owners,
+			.tw_owners = o.tw_owners,
+			.addrs = o.addrs,
+		};
+	}
+	spin_unlock_bh(&head->lock);
+	return n;
+}
+
+int nks_ports_collect(struct net *net, const struct nks_ports_cursor *c,
+		      struct nks_port_row *rows, u32 *done_to)
+{
+	struct inet_hashinfo *hinfo = nks_ports_hashinfo(net);
+	u32 port, skip = c->skip;
+	bool whole;
+	int n = 0;
+
+	for (port = c->port; port <= c->hi; port++) {
+		n = nks_ports_collect_port(hinfo, net, c, port, skip, rows, n,
+					   &whole);
+		if (!whole)
+			break;
+		skip = 0;
+		if (!(port % 64))
+			cond_resched();
+		if (n == NKS_PORTS_BATCH) {
+			port++;
+			break;
+		}
+	}
+	*done_to = port;
+	return n;
+}
+
+int nks_ports_row_fill(struct sk_buff *msg, const struct nks_port_row *row)
+{
+	struct nlattr *nest = nla_nest_start(msg, NKSTAT_A_PORT);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, NKSTAT_PORT_A_PORT, row->port) ||
+	    nla_put_u32(msg, NKSTAT_PORT_A_L3MDEV, row->l3mdev) ||
+	    nla_put_s32(msg, NKSTAT_PORT_A_FASTREUSE, row->fastreuse) ||
+	    nla_put_s32(msg, NKSTAT_PORT_A_FASTREUSEPORT, row->fastreuseport) ||
+	    nla_put_u32(msg, NKSTAT_PORT_A_OWNERS, row->owners) ||
+	    nla_put_u32(msg, NKSTAT_PORT_A_TW_OWNERS, row->tw_owners) ||
+	    nla_put_u32(msg, NKSTAT_PORT_A_ADDRS, row->addrs)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
