@@ -141,6 +141,18 @@ void nks_json_ki64(struct nks_json *j, const char *key, bool present,
 	j->need_comma = true;
 }
 
+void nks_json_kfixed1(struct nks_json *j, const char *key, bool present,
+		      double v)
+{
+	nks_json_key(j, key);
+	nks_json_begin(j);
+	if (present)
+		fprintf(j->f, "%.1f", v);
+	else
+		fputs("null", j->f);
+	j->need_comma = true;
+}
+
 void nks_json_kbool(struct nks_json *j, const char *key, bool v)
 {
 	nks_json_key(j, key);

@@ -25,6 +25,8 @@ static const struct nks_command nks_commands[] = {
 	  "module and kernel version, and each counter group's state" },
 	{ "neigh", nks_cmd_neigh, "[TABLE|dev]",
 	  "neighbour tables (arp, ndisc): gc, overflows, states; dev: per device" },
+	{ "ports", nks_cmd_ports, "[list ...]",
+	  "TCP bind hash, ephemeral ports, TIME_WAIT; list: per port" },
 	{ "version", nks_cmd_version, "", "print the tool's version" },
 	{ "help", nks_cmd_help, "", "print this help" },
 };
@@ -115,7 +117,7 @@ int main(int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jpVh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jpVh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opts.json = true;

@@ -85,34 +85,6 @@ static bool nks_get_u64(struct nlattr *a, uint64_t *v)
 	return true;
 }
 
-/* The bucket label of histogram bucket @i: "0", "1", "2-3", ..., "N+". */
-static const char *nks_hist_label(int i, char *buf, size_t len)
-{
-	if (i == 0 || i == 1)
-		snprintf(buf, len, "%d", i);
-	else if (i == NKSTAT_HIST_BUCKETS - 1)
-		snprintf(buf, len, "%llu+", 1ULL << (i - 1));
-	else
-		snprintf(buf, len, "%llu-%llu", 1ULL << (i - 1), (1ULL << i) - 1);
-	return buf;
-}
-
-/* Reads a histogram nest into @hist; false if absent. */
-static bool nks_get_hist(struct nlattr *nest, uint64_t *hist)
-{
-	struct nlattr *a;
-	int rem;
-
-	if (!nest)
-		return false;
-	memset(hist, 0, NKSTAT_HIST_BUCKETS * sizeof(*hist));
-	nla_for_each_nested(a, nest, rem) {
-		if (nla_type(a) >= 1 && nla_type(a) <= NKSTAT_HIST_BUCKETS)
-			hist[nla_type(a) - 1] = nla_get_u64(a);
-	}
-	return true;
-}
-
 struct nks_neigh_table {
 	uint32_t id;
 	struct nlattr *tb[NKSTAT_NEIGH_A_MAX + 1];
@@ -163,25 +135,6 @@ static bool nks_neigh_headroom(const struct nks_neigh_table *t, int64_t *room)
 	return true;
 }
 
-static void nks_neigh_json_hist(struct nks_json *j, const char *key,
-				struct nlattr *nest)
-{
-	uint64_t hist[NKSTAT_HIST_BUCKETS];
-	char buf[32];
-	int i;
-
-	nks_json_key(j, key);
-	if (!nks_get_hist(nest, hist)) {
-		nks_json_null(j);
-		return;
-	}
-	/* bucket range as the key: {"0": n, "1": n, "2-3": n, ...} */
-	nks_json_open(j, '{');
-	for (i = 0; i < NKSTAT_HIST_BUCKETS; i++)
-		nks_json_ku64(j, nks_hist_label(i, buf, sizeof(buf)), true, hist[i]);
-	nks_json_close(j, '}');
-}
-
 /* {"incomplete": n, ..., "total": n, "alloc_failures": n} of a netns or device */
 static void nks_neigh_json_states(struct nks_json *j,
 				  const struct nks_neigh_table *t)
@@ -222,9 +175,9 @@ static void nks_neigh_json(struct nks_json *j, const struct nks_neigh_table *t)
 	}
 	have = nks_neigh_headroom(t, &room);
 	nks_json_ki64(j, "headroom", have, room);
-	nks_neigh_json_hist(j, "forced_gc_reclaim_hist",
+	nks_json_khist(j, "forced_gc_reclaim_hist",
 			    t->tb[NKSTAT_NEIGH_A_FORCED_GC_RECLAIM_HIST]);
-	nks_neigh_json_hist(j, "forced_gc_latency_hist_us",
+	nks_json_khist(j, "forced_gc_latency_hist_us",
 			    t->tb[NKSTAT_NEIGH_A_FORCED_GC_LATENCY_HIST]);
 
 	nks_json_key(j, "netns");
@@ -242,28 +195,6 @@ static const char *nks_fmt(struct nlattr *a, char *buf, size_t len)
 }
 
 #define NKS_FMT(a, buf) nks_fmt(a, buf, sizeof(buf))
-
-static void nks_neigh_text_hist(const char *title, struct nlattr *nest)
-{
-	uint64_t hist[NKSTAT_HIST_BUCKETS];
-	bool any = false;
-	char buf[32];
-	int i;
-
-	printf("  %-26s", title);
-	if (!nks_get_hist(nest, hist)) {
-		printf(" n/a\n");
-		return;
-	}
-	for (i = 0; i < NKSTAT_HIST_BUCKETS; i++) {
-		if (!hist[i])
-			continue;
-		printf(" %s:%llu", nks_hist_label(i, buf, sizeof(buf)),
-		       (unsigned long long)hist[i]);
-		any = true;
-	}
-	printf("%s\n", any ? "" : " none yet");
-}
 
 static void nks_neigh_text_table(const struct nks_neigh_table *t)
 {
@@ -301,9 +232,9 @@ static void nks_neigh_text_table(const struct nks_neigh_table *t)
 	printf("  %-26s %s in %s traced runs (estimate)\n", "forced gc reclaimed",
 	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_FORCED_GC_RECLAIMED], a),
 	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_FORCED_GC_RUNS_TRACED], b));
-	nks_neigh_text_hist("reclaimed per forced gc",
+	nks_text_hist("reclaimed per forced gc",
 			    t->tb[NKSTAT_NEIGH_A_FORCED_GC_RECLAIM_HIST]);
-	nks_neigh_text_hist("forced gc latency (us)",
+	nks_text_hist("forced gc latency (us)",
 			    t->tb[NKSTAT_NEIGH_A_FORCED_GC_LATENCY_HIST]);
 	if (nks_get_u64(t->tb[NKSTAT_NEIGH_A_LAST_OVERFLOW_AGE_MS], &v))
 		printf("  %-26s %.1f s ago\n", "last overflow", v / 1000.0);

@@ -55,6 +55,19 @@ void nks_nl_close(struct nks_nl *nl);
 int nks_nl_cmd(struct nks_nl *nl, uint8_t cmd, int flags, int attr,
 	       uint32_t val, nks_reply_fn fn, void *arg);
 
+/* An attribute of a request. */
+enum { NKS_ATTR_U16, NKS_ATTR_U32, NKS_ATTR_FLAG };
+struct nks_attr {
+	int type;
+	int kind;
+	uint32_t val;
+};
+
+/* nks_nl_cmd() with the @n attributes of @attrs. */
+int nks_nl_cmd_attrs(struct nks_nl *nl, uint8_t cmd, int flags,
+		     const struct nks_attr *attrs, int n, nks_reply_fn fn,
+		     void *arg);
+
 /* A minimal streaming JSON writer. */
 struct nks_json {
 	FILE *f;
@@ -78,16 +91,27 @@ void nks_json_ku64(struct nks_json *j, const char *key, bool present,
 		   uint64_t v);
 void nks_json_ki64(struct nks_json *j, const char *key, bool present,
 		   int64_t v);
+/* "key": v with one decimal, or null */
+void nks_json_kfixed1(struct nks_json *j, const char *key, bool present,
+		      double v);
 void nks_json_kbool(struct nks_json *j, const char *key, bool v);
 void nks_json_end(struct nks_json *j);
 
 /* Commands. */
 int nks_cmd_info(const struct nks_opts *opts, int argc, char **argv);
 int nks_cmd_neigh(const struct nks_opts *opts, int argc, char **argv);
+int nks_cmd_ports(const struct nks_opts *opts, int argc, char **argv);
 /* Print one reply as text or JSON; exposed for the tests. */
 int nks_info_print(const struct nks_reply *reply, void *opts);
 int nks_neigh_print(const struct nks_reply *reply, void *opts);
+int nks_ports_print(const struct nks_reply *reply, void *opts);
 int nks_neigh_table_id(const char *name);
+
+/* Histograms: JSON {"0": n, "1": n, "2-3": n, ...}, or null if absent;
+ * text "  TITLE  0:n 2-3:n" on one line, non-empty buckets only.
+ */
+void nks_json_khist(struct nks_json *j, const char *key, struct nlattr *nest);
+void nks_text_hist(const char *title, struct nlattr *nest);
 
 /* Shared lookups. */
 const char *nks_group_name(uint32_t id);

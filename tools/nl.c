@@ -211,15 +211,38 @@ static int nks_nl_request(struct nks_nl *nl, struct nl_msg *msg,
 	return NKS_EXIT_OK;
 }
 
-int nks_nl_cmd(struct nks_nl *nl, uint8_t cmd, int flags, int attr,
-	       uint32_t val, nks_reply_fn fn, void *arg)
+int nks_nl_cmd_attrs(struct nks_nl *nl, uint8_t cmd, int flags,
+		     const struct nks_attr *attrs, int n, nks_reply_fn fn,
+		     void *arg)
 {
 	struct nl_msg *msg = nks_nl_msg(nl, cmd, flags);
+	int i, err = !msg;
 
-	if (!msg || (attr && nla_put_u32(msg, attr, val))) {
+	for (i = 0; !err && i < n; i++) {
+		switch (attrs[i].kind) {
+		case NKS_ATTR_U16:
+			err = nla_put_u16(msg, attrs[i].type, attrs[i].val);
+			break;
+		case NKS_ATTR_U32:
+			err = nla_put_u32(msg, attrs[i].type, attrs[i].val);
+			break;
+		case NKS_ATTR_FLAG:
+			err = nla_put_flag(msg, attrs[i].type);
+			break;
+		}
+	}
+	if (err) {
 		nlmsg_free(msg);
 		fprintf(stderr, "nkstat: out of memory\n");
 		return NKS_EXIT_KERNEL;
 	}
 	return nks_nl_request(nl, msg, fn, arg);
+}
+
+int nks_nl_cmd(struct nks_nl *nl, uint8_t cmd, int flags, int attr,
+	       uint32_t val, nks_reply_fn fn, void *arg)
+{
+	struct nks_attr a = { .type = attr, .kind = NKS_ATTR_U32, .val = val };
+
+	return nks_nl_cmd_attrs(nl, cmd, flags, &a, attr ? 1 : 0, fn, arg);
 }
