@@ -310,19 +310,19 @@ enum {
 	NKS_PORTS_ARG_SKIP,
 	NKS_PORTS_ARG_HI,
 	NKS_PORTS_ARG_MIN_OWNERS,
-	NKS_PORTS_ARG_COUNTED,
+	NKS_PORTS_ARG_BEGUN,	/* set by the first call */
 };
 
-static int nks_nl_get_ports_list_start(struct netlink_callback *cb)
+/*
+ * Reads the dump's filters into cb->args, on its first call: errors go
+ * out with the dump's NLMSG_DONE and its extack on every kernel, where a
+ * .start callback's extack is dropped by some.
+ */
+static int nks_nl_ports_list_begin(struct netlink_callback *cb, struct net *net)
 {
 	struct nlattr **attrs = nks_genl_dump_attrs(cb);
-	struct net *net = sock_net(cb->skb->sk);
 	u32 lo = 0, hi = U16_MAX, eph_lo, eph_hi;
-	int err;
 
-	err = nks_nl_group_ready(NKSTAT_GROUP_PORTS, cb->extack);
-	if (err)
-		return err;
 	if (attrs[NKSTAT_A_PORT_MIN])
 		lo = nla_get_u16(attrs[NKSTAT_A_PORT_MIN]);
 	if (attrs[NKSTAT_A_PORT_MAX])
@@ -343,6 +343,8 @@ static int nks_nl_get_ports_list_start(struct netlink_callback *cb)
 	if (attrs[NKSTAT_A_PORT_MIN_OWNERS])
 		cb->args[NKS_PORTS_ARG_MIN_OWNERS] =
 			nla_get_u32(attrs[NKSTAT_A_PORT_MIN_OWNERS]);
+	cb->args[NKS_PORTS_ARG_BEGUN] = 1;
+	nks_netns_inc(net, NKS_NETNS_REQUESTS);
 	return 0;
 }
 
@@ -355,21 +357,23 @@ static int nks_nl_get_ports_list_dumpit(struct sk_buff *skb,
 					struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
-	struct nks_ports_cursor c = {
+	struct nks_ports_cursor c;
+	struct nks_port_row *rows;
+	int n, i, err;
+	u32 done_to;
+	void *hdr;
+
+	err = nks_nl_group_ready(NKSTAT_GROUP_PORTS, cb->extack);
+	if (!err && !cb->args[NKS_PORTS_ARG_BEGUN])
+		err = nks_nl_ports_list_begin(cb, net);
+	if (err)
+		return err;
+	c = (struct nks_ports_cursor) {
 		.port = cb->args[NKS_PORTS_ARG_PORT],
 		.skip = cb->args[NKS_PORTS_ARG_SKIP],
 		.hi = cb->args[NKS_PORTS_ARG_HI],
 		.min_owners = cb->args[NKS_PORTS_ARG_MIN_OWNERS],
 	};
-	struct nks_port_row *rows;
-	int n, i, err = 0;
-	u32 done_to;
-	void *hdr;
-
-	if (!cb->args[NKS_PORTS_ARG_COUNTED]) {
-		nks_netns_inc(net, NKS_NETNS_REQUESTS);
-		cb->args[NKS_PORTS_ARG_COUNTED] = 1;
-	}
 	rows = kmalloc_array(NKS_PORTS_BATCH, sizeof(*rows), GFP_KERNEL);
 	if (!rows)
 		return -ENOMEM;
@@ -444,7 +448,6 @@ static const struct genl_ops nks_genl_ops[] = {
 	},
 	{
 		.cmd = NKSTAT_CMD_GET_PORTS_LIST,
-		.start = nks_nl_get_ports_list_start,
 		.dumpit = nks_nl_get_ports_list_dumpit,
 		.policy = nks_nl_get_ports_list_policy,
 		.maxattr = ARRAY_SIZE(nks_nl_get_ports_list_policy) - 1,

@@ -6,11 +6,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -596,6 +599,245 @@ TEST(netns_separate_state)
 	EXPECT_EQ(before + 1, nks_requests(_metadata, &host, &hm));
 	close(child.fd);
 	close(host.fd);
+}
+
+TEST_F(genl, ports_takes_no_attributes)
+{
+	self->m.genl.cmd = NKSTAT_CMD_GET_PORTS;
+	nks_attr_u32(&self->m, NKSTAT_A_PORT_MIN_OWNERS, 1);
+	/* 6.1: "Unknown attribute type", 6.12: "Unsupported attribute" */
+	EXPECT_REFUSED(-EINVAL, "attribute");
+}
+
+static void nks_attr_u16(struct nks_msg *m, uint16_t type, uint16_t v)
+{
+	nks_attr(m, type, &v, sizeof(v));
+}
+
+static void nks_ports_list_init(struct nks_msg *m, int family)
+{
+	nks_msg_init(m, family, NKSTAT_CMD_GET_PORTS_LIST);
+	m->nlh.nlmsg_flags |= NLM_F_DUMP;
+}
+
+TEST_F(genl, ports_list_wrong_type)
+{
+	nks_ports_list_init(&self->m, self->s.family);
+	nks_attr_u32(&self->m, NKSTAT_A_PORT_MIN, 1000);
+	EXPECT_REFUSED(-EINVAL, "invalid attribute length");
+
+	nks_ports_list_init(&self->m, self->s.family);
+	nks_attr_u16(&self->m, NKSTAT_A_PORT_MIN_OWNERS, 2);
+	EXPECT_REFUSED(-EINVAL, "invalid attribute length");
+}
+
+TEST_F(genl, ports_list_attribute_not_taken)
+{
+	nks_ports_list_init(&self->m, self->s.family);
+	nks_attr_u32(&self->m, NKSTAT_A_NEIGH_TABLE, NKSTAT_NEIGH_TABLE_ARP);
+	EXPECT_REFUSED(-EINVAL, "Unsupported attribute");
+}
+
+TEST_F(genl, ports_list_is_dump_only)
+{
+	self->m.genl.cmd = NKSTAT_CMD_GET_PORTS_LIST;
+	ASSERT_EQ(0, nks_xfer(&self->s, &self->m));
+	EXPECT_EQ(-EOPNOTSUPP, self->s.error);
+}
+
+/* What a GET_PORTS_LIST dump returned. */
+struct nks_dump {
+	int error;			/* from NLMSG_DONE or NLMSG_ERROR */
+	char ext_msg[256];
+	int recvs;			/* recv() calls that returned data */
+	int rows;
+	uint8_t seen[65536];		/* rows per port */
+	uint32_t owners[65536];		/* owners of the port's last row */
+};
+
+static void nks_done_extack(char *msg, size_t len, struct nlmsghdr *nlh)
+{
+	int off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(int));
+	struct nlattr *a;
+
+	msg[0] = 0;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	while (off + NLA_HDRLEN <= (int)nlh->nlmsg_len) {
+		a = (void *)((char *)nlh + off);
+		if (a->nla_len < NLA_HDRLEN)
+			return;
+		if (a->nla_type == NLMSGERR_ATTR_MSG)
+			snprintf(msg, len, "%.*s", a->nla_len - NLA_HDRLEN,
+				 (char *)a + NLA_HDRLEN);
+		off += NLA_ALIGN(a->nla_len);
+	}
+}
+
+/*
+ * Runs the dump in @m on @s, reading @bufsize bytes at a time (0: 128 KiB),
+ * and tallies its rows. Each recv() returns one skb of the dump, so
+ * @recvs - 1 is how often the dump resumed.
+ */
+static int nks_ports_dump(struct nks_sock *s, struct nks_msg *m,
+			  struct nks_dump *d, size_t bufsize)
+{
+	static char buf[NKS_BUF * 2];
+	struct nlattr *a, *port, *owners;
+	struct nlmsghdr *nlh;
+	int len, rem;
+
+	memset(d, 0, sizeof(*d));
+	m->nlh.nlmsg_seq = ++s->seq;
+	if (send(s->fd, m, m->nlh.nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		len = recv(s->fd, buf, bufsize ?: sizeof(buf), 0);
+		if (len < 0)
+			return -errno;
+		d->recvs++;
+		for (nlh = (void *)buf; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
+			if (nlh->nlmsg_seq != s->seq)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				/* a failed dump: the errno, then extack TLVs */
+				d->error = *(int *)NLMSG_DATA(nlh);
+				nks_done_extack(d->ext_msg, sizeof(d->ext_msg), nlh);
+				return 0;
+			}
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				d->error = ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+				if (d->error)
+					return 0;
+				continue;
+			}
+			d->rows++;
+			a = (void *)((char *)nlh + NLMSG_LENGTH(GENL_HDRLEN));
+			rem = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+			if (rem < NLA_HDRLEN || nks_type(a) != NKSTAT_A_PORT)
+				return -EBADMSG;
+			port = nks_find_nested(a, NKSTAT_PORT_A_PORT);
+			owners = nks_find_nested(a, NKSTAT_PORT_A_OWNERS);
+			if (!port || !owners || nks_u32(port) > 65535)
+				return -EBADMSG;
+			d->seen[nks_u32(port)]++;
+			d->owners[nks_u32(port)] = nks_u32(owners);
+		}
+	}
+}
+
+/* The range is checked as the dump begins: the error ends the dump. */
+TEST_F(genl, ports_list_inverted_range)
+{
+	static struct nks_dump d;
+
+	nks_ports_list_init(&self->m, self->s.family);
+	nks_attr_u16(&self->m, NKSTAT_A_PORT_MIN, 2000);
+	nks_attr_u16(&self->m, NKSTAT_A_PORT_MAX, 1000);
+	ASSERT_EQ(0, nks_ports_dump(&self->s, &self->m, &d, 0));
+	EXPECT_EQ(-EINVAL, d.error);
+	EXPECT_EQ(0, d.rows);
+	EXPECT_NE(NULL, strstr(d.ext_msg, "port range is inverted")) {
+		TH_LOG("extack: '%s'", d.ext_msg);
+	}
+
+	/* equal ends are one port */
+	nks_ports_list_init(&self->m, self->s.family);
+	nks_attr_u16(&self->m, NKSTAT_A_PORT_MIN, 2000);
+	nks_attr_u16(&self->m, NKSTAT_A_PORT_MAX, 2000);
+	ASSERT_EQ(0, nks_ports_dump(&self->s, &self->m, &d, 0));
+	EXPECT_EQ(0, d.error);
+}
+
+#define NKS_PORTS_FIRST 20000
+#define NKS_PORTS_COUNT 20000
+
+/*
+ * 20,000 ports bound in a new netns, read back through the smallest
+ * receive buffer the kernel allows: the dump resumes hundreds of times
+ * and returns every port exactly once. The filters select exactly the
+ * ports they name.
+ */
+TEST(ports_list_20000_ports_tiny_rcvbuf)
+{
+	struct rlimit rl = { NKS_PORTS_COUNT + 100, NKS_PORTS_COUNT + 100 };
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	static struct nks_dump d;
+	int i, fd, one = 1, tiny = 1;
+	struct nks_sock s, t;
+	struct nks_msg m;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	for (i = 0; i < NKS_PORTS_COUNT; i++) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		ASSERT_LE(0, fd);
+		sa.sin_port = htons(NKS_PORTS_FIRST + i);
+		ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sa, sizeof(sa)));
+	}
+	/* one port with two owners: both allow SO_REUSEADDR, neither listens */
+	for (i = 0; i < 2; i++) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+		sa.sin_port = htons(50000);
+		ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sa, sizeof(sa)));
+	}
+
+	ASSERT_EQ(0, nks_open(&s));
+	ASSERT_EQ(0, nks_resolve(&s));
+	/*
+	 * A socket that never reads more than 4 KiB gets dump skbs of
+	 * NLMSG_GOODSIZE, one per read, and holds one at a time.
+	 */
+	ASSERT_EQ(0, nks_open(&t));
+	ASSERT_EQ(0, setsockopt(t.fd, SOL_SOCKET, SO_RCVBUF, &tiny, sizeof(tiny)));
+	t.family = s.family;
+
+	nks_ports_list_init(&m, t.family);
+	ASSERT_EQ(0, nks_ports_dump(&t, &m, &d, 4096));
+	ASSERT_EQ(0, d.error);
+	EXPECT_EQ(NKS_PORTS_COUNT + 1, d.rows);
+	for (i = 0; i < 65536; i++) {
+		int want = (i >= NKS_PORTS_FIRST && i < NKS_PORTS_FIRST + NKS_PORTS_COUNT) ||
+			   i == 50000;
+
+		ASSERT_EQ(want, d.seen[i]) {
+			TH_LOG("port %d seen %d times", i, d.seen[i]);
+		}
+	}
+	EXPECT_EQ(2, d.owners[50000]);
+	EXPECT_LT(200, d.recvs) {
+		TH_LOG("the dump took only %d reads: it did not resume", d.recvs);
+	}
+	TH_LOG("%d rows in %d reads", d.rows, d.recvs);
+
+	nks_ports_list_init(&m, s.family);
+	nks_attr_u16(&m, NKSTAT_A_PORT_MIN, 25000);
+	nks_attr_u16(&m, NKSTAT_A_PORT_MAX, 25099);
+	ASSERT_EQ(0, nks_ports_dump(&s, &m, &d, 0));
+	EXPECT_EQ(100, d.rows);
+	EXPECT_EQ(1, d.seen[25000]);
+	EXPECT_EQ(1, d.seen[25099]);
+
+	nks_ports_list_init(&m, s.family);
+	nks_attr_u32(&m, NKSTAT_A_PORT_MIN_OWNERS, 2);
+	ASSERT_EQ(0, nks_ports_dump(&s, &m, &d, 0));
+	EXPECT_EQ(1, d.rows);
+	EXPECT_EQ(1, d.seen[50000]);
+
+	/* the ephemeral range is this netns's own */
+	fd = open("/proc/sys/net/ipv4/ip_local_port_range", O_WRONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_LT(0, write(fd, "30000 30999", 11));
+	close(fd);
+	nks_ports_list_init(&m, s.family);
+	nks_attr(&m, NKSTAT_A_PORT_EPHEMERAL, "", 0);
+	ASSERT_EQ(0, nks_ports_dump(&s, &m, &d, 0));
+	EXPECT_EQ(1000, d.rows);
+	EXPECT_EQ(1, d.seen[30000]);
+	EXPECT_EQ(1, d.seen[30999]);
+	close(t.fd);
+	close(s.fd);
 }
 
 TEST_HARNESS_MAIN

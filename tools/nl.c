@@ -156,6 +156,35 @@ static int nks_nl_ack(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/*
+ * The end of a dump. A dump the kernel failed part-way (or refused as it
+ * began) ends with a negative errno here, and maybe an extack message.
+ */
+static int nks_nl_finish(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nks_req *req = arg;
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(int));
+	int err;
+
+	req->done = true;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(int))
+		return NL_STOP;
+	memcpy(&err, nlmsg_data(nlh), sizeof(err));
+	if (err >= 0)
+		return NL_STOP;
+	if (!req->err)
+		req->err = err;
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && off < nlh->nlmsg_len &&
+	    !nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)nlh + off),
+		       nlh->nlmsg_len - off, NULL) && tb[NLMSGERR_ATTR_MSG])
+		snprintf(req->ext_msg, sizeof(req->ext_msg), "%.*s",
+			 nla_len(tb[NLMSGERR_ATTR_MSG]),
+			 (const char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+	return NL_STOP;
+}
+
 /* Sends @msg (consumed) and calls @fn for each reply. */
 static int nks_nl_request(struct nks_nl *nl, struct nl_msg *msg,
 			  nks_reply_fn fn, void *arg)
@@ -172,8 +201,7 @@ static int nks_nl_request(struct nks_nl *nl, struct nl_msg *msg,
 	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, nks_nl_valid, &req);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, nks_nl_ack, &req);
-	/* the end of a dump */
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, nks_nl_ack, &req);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, nks_nl_finish, &req);
 	nl_cb_err(cb, NL_CB_CUSTOM, nks_nl_error, &req);
 
 	/* a dump ends with NLMSG_DONE; a do with its ack */

@@ -59,6 +59,16 @@ check "help takes no arguments" 1 "" "^nkstat: help takes no arguments" -- help 
 check "ambiguous or empty object" 1 "" "^nkstat: unknown object ''" -- ""
 check "unknown neighbour table" 1 "" "^nkstat: unknown neighbour table 'ipx' \(tables: arp ndisc; or dev\)" -- neigh ipx
 check "neigh takes one argument" 1 "" "^nkstat: neigh takes at most one argument" -- neigh arp ndisc
+check "ports takes only list" 1 "" "^nkstat: ports takes no argument but 'list' \(got 'all'\)" -- ports all
+check "ports list unknown argument" 1 "" "^nkstat: ports list: unknown argument '--frob'" -- ports list --frob
+check "ports list option needs a value" 1 "" "^nkstat: ports list: --top needs a value" -- ports list --top
+check "ports list --top 0" 1 "" "--top takes a positive count" -- ports list --top 0
+check "ports list --top not a number" 1 "" "--top takes a positive count" -- ports list --top 5x
+check "ports list inverted range" 1 "" "--range is inverted" -- ports list --range 2000-1000
+check "ports list range above 65535" 1 "" "--range takes PORT or LO-HI" -- ports list --range 1-65536
+check "ports list negative range" 1 "" "--range takes PORT or LO-HI" -- ports list --range -5
+check "ports list --min-owners not a number" 1 "" "--min-owners takes a count" -- ports list --min-owners many
+check "global options come first" 1 "" "^nkstat: ports list: unknown argument '-j'" -- ports list -j
 
 # The host kernel here has no nkstat family: the tool must say so.
 if [ -e /sys/module/nkstat ]; then
@@ -70,6 +80,8 @@ else
 	check "module not loaded, json" 3 "" "not loaded" -- -j info
 	check "default object is info" 3 "" "not loaded" --
 	check "neigh without the module" 3 "" "not loaded" -- -j neigh arp
+	check "ports without the module" 3 "" "not loaded" -- -j ports
+	check "ports list without the module" 3 "" "not loaded" -- ports list --ephemeral
 fi
 
 echo "1..$n"
