@@ -265,7 +265,9 @@ enum nkstat_nud_attr {
 /*
  * The caller's netns in the TCP bind hash, one u64 each. A bind bucket is
  * one (port, l3mdev) with owners; owners are the sockets bound to it,
- * TIME_WAIT ones included (tw_owners counts those).
+ * TIME_WAIT ones included. TIME_WAIT owners are the kernel's timewait
+ * sockets, as tw_count and sockstat's "tw" count them: that includes
+ * closed sockets waiting in FIN_WAIT2, which ss shows as FIN-WAIT-2.
  */
 enum nkstat_ports_attr {
 	NKSTAT_PORTS_A_UNSPEC,

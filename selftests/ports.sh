@@ -1,0 +1,222 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The ports group against real TCP traffic: ephemeral-port exhaustion,
+# owners per port, TIME_WAIT pressure and reuse, isolation, and dumps
+# under churn. Each figure is cross-checked with the kernel's own view
+# (ss, /proc/net/sockstat, nstat) where one exists. The sockets live in
+# selftests/ports_traffic.py, which runs the checks' commands while they
+# are open.
+
+# shellcheck source=selftests/lib.sh
+source "$(dirname "$0")/lib.sh"
+require_module
+
+traffic=(python3 "$NKSTAT_REPO/selftests/ports_traffic.py")
+p=nks-ports-$$
+CL=$p-cl SV=$p-sv LO=$p-lo TW=$p-tw RU=$p-ru X=$p-x Y=$p-y Z=$p-z
+all_ns=("$CL" "$SV" "$LO" "$TW" "$RU" "$X" "$Y" "$Z")
+pids=()
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+	[ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null
+	wait 2>/dev/null
+	for ns in "${all_ns[@]}"; do ip netns del "$ns" 2>/dev/null; done
+}
+trap cleanup EXIT
+
+for ns in "${all_ns[@]}"; do
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+done
+ulimit -n 65536
+
+# field JSON KEY: ports.KEY of a `nkstat -j ports` reply
+field() {
+	json_get "d['ports']['$2']" <<<"$1"
+}
+# nstat_abs NETNS COUNTER: the kernel's own counter, absolute
+nstat_abs() {
+	ip netns exec "$1" nstat -asz "$2" | awk -v c="$2" '$1 == c { print $2 }'
+}
+# sockstat_tw < /proc/net/sockstat: its "tw"
+sockstat_tw() {
+	awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }'
+}
+# run_nth OUT N: stdout of the Nth --run command of a traffic scenario
+run_nth() {
+	json_get "d['runs'][$2]" <<<"$1"
+}
+
+mark=$(dmesg_mark)
+
+# --- 0. nkstat info ---------------------------------------------------
+info=$(nkstat -j info ports)
+tap_check "info: ports is active" \
+	[ "$(json_get 'd["info"]["groups"][0]["state"]' <<<"$info")" = active ]
+tap_check "info: both kretprobes attached" \
+	[ "$(json_get '" ".join(sorted(h["name"] for h in d["info"]["groups"][0]["hooks"]
+		if h["error"] is None and h["kind"] == "kretprobe"))' <<<"$info")" = \
+	"__inet_hash_connect inet_csk_get_port" ]
+
+# --- 1. the incident: 100 ephemeral ports, 120 connects ----------------
+ip -n "$CL" link add c0 type veth peer name s0 netns "$SV"
+ip -n "$CL" addr add 10.77.0.1/24 dev c0
+ip -n "$SV" addr add 10.77.0.2/24 dev s0
+ip -n "$CL" link set c0 up
+ip -n "$SV" link set s0 up
+ip netns exec "$CL" sysctl -q -w net.ipv4.ip_local_port_range="40000 40099"
+# start_bg NETNS NAME ARGS...: a traffic scenario in the background, once
+# it has printed "ready"; it is killed on exit.
+start_bg() {
+	local ns=$1 name=$2
+	shift 2
+	ip netns exec "$ns" "${traffic[@]}" "$@" >"/tmp/$p.$name" &
+	pids+=($!)
+	for _ in $(seq 100); do
+		grep -q ready "/tmp/$p.$name" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "# $name did not get ready"
+	return 1
+}
+start_bg "$SV" server serve --addr 10.77.0.2:5000
+
+before=$(ip netns exec "$CL" nkstat -j ports)
+out=$(ip netns exec "$CL" "${traffic[@]}" exhaust --dst 10.77.0.2:5000 --count 120 \
+	--run "nkstat -j ports" --run "ss -tanH" --run "nkstat ports")
+after=$(run_nth "$out" 0)
+fails=$(json_get 'd["result"]["eaddrnotavail"]' <<<"$out")
+echo "# connects: $(json_get 'd["result"]' <<<"$out")"
+tap_check "incident: 100 connects succeed, 20 fail with EADDRNOTAVAIL" \
+	[ "$(json_get 'd["result"]["ok"]' <<<"$out")/$fails" = "100/20" ]
+d_conn=$(($(field "$after" connect_eaddrnotavail) - $(field "$before" connect_eaddrnotavail)))
+echo "# connect_eaddrnotavail delta $d_conn, failures seen $fails"
+tap_check "incident: connect_eaddrnotavail rose by the failures seen" [ "$d_conn" = "$fails" ]
+tap_check "incident: ephemeral_ports_used is 100, utilisation 100%" \
+	[ "$(field "$after" ephemeral_ports_used)/$(field "$after" ephemeral_utilisation_pct)" = "100/100.0" ]
+ss_eph=$(run_nth "$out" 1 | awk '{ n = split($4, a, ":"); p = a[n]; if (p >= 40000 && p <= 40099) u[p] = 1 }
+	END { print length(u) }')
+tap_check "incident: ss sees the same 100 ephemeral ports" [ "$ss_eph" = 100 ]
+d_bind=$(($(field "$after" bind_eaddrinuse) - $(field "$before" bind_eaddrinuse)))
+tap_check "incident: bind() and listen() refused with EADDRINUSE are counted" \
+	[ "$d_bind/$(json_get 'd["result"]["eaddrinuse"]' <<<"$out")" = "2/2" ]
+tap_check "incident: the text summary flags the full range" \
+	grep -q "100 of 100 ports in use (100.0%, FULL)" <<<"$(run_nth "$out" 2)"
+
+# --- 2. owners per port against ss ------------------------------------
+out=$(ip netns exec "$LO" "${traffic[@]}" mix --run "nkstat -j ports list" --run "ss -tanH" \
+	--run "nkstat -j ports" --run "cat /proc/net/sockstat")
+cmp=$(python3 - "$out" <<'PY'
+import json, sys
+from collections import defaultdict
+out = json.loads(sys.argv[1])
+rows = json.loads(out["runs"][0])["ports_list"]
+ss = defaultdict(lambda: {"n": 0, "tw": 0, "addrs": set()})
+for line in out["runs"][1].splitlines():
+    f = line.split()
+    addr, port = f[3].rsplit(":", 1)
+    e = ss[int(port)]
+    e["n"] += 1
+    e["tw"] += f[0] == "TIME-WAIT"
+    e["addrs"].add(addr)
+bound_only = set(out["result"]["bound_only"])
+bad = []
+for r in rows:
+    e = ss.get(r["port"], {"n": 0, "tw": 0, "addrs": set()})
+    want = e["n"] + (r["port"] in bound_only)
+    if (r["owners"], r["tw_owners"]) != (want, e["tw"]):
+        bad.append("port %d: nkstat %d/%d, ss %d/%d" % (r["port"], r["owners"], r["tw_owners"], want, e["tw"]))
+    if e["n"] and r["addrs"] != len(e["addrs"]):
+        bad.append("port %d: %d addrs, ss %s" % (r["port"], r["addrs"], sorted(e["addrs"])))
+missing = set(ss) - {r["port"] for r in rows}
+by = {r["port"]: r for r in rows}
+print(len(rows), sum(r["owners"] for r in rows), sum(e["n"] for e in ss.values()),
+      by[6000]["owners"], by[6001]["owners"], by[7100]["addrs"],
+      len(bad) + len(missing), "; ".join(bad[:5]), sorted(missing)[:5])
+PY
+)
+echo "# rows, owners, ss sockets, :6000, :6001, :7100 addrs, mismatches: $cmp"
+read -r n_rows n_owners n_ss o6000 o6001 a7100 n_bad _ <<<"$cmp"
+tap_check "owners: every port's owners and TIME_WAIT owners equal ss's" [ "$n_bad" = 0 ]
+tap_check "owners: bound-only sockets, which ss cannot see, are counted" \
+	[ "$n_owners" = $((n_ss + 20)) ]
+tap_check "owners: the listener's port holds it and its 120 children" [ "$o6000" = 121 ]
+tap_check "owners: a SO_REUSEPORT group of 4 is 4 owners of one port" [ "$o6001" = 4 ]
+tap_check "owners: one port on two local addresses has addrs 2" [ "$a7100" = 2 ]
+sum=$(run_nth "$out" 2)
+tap_check "owners: the summary's owners equal the list's" \
+	[ "$(field "$sum" owners)/$(field "$sum" bind_buckets)" = "$n_owners/$n_rows" ]
+
+# --- 3. TIME_WAIT: count, overflow, reuse -----------------------------
+tw_ss=$(run_nth "$out" 1 | grep -c '^TIME-WAIT')
+tw_sockstat=$(run_nth "$out" 3 | sockstat_tw)
+echo "# tw_count $(field "$sum" tw_count), ss $tw_ss, sockstat $tw_sockstat, tw_owners $(field "$sum" tw_owners)"
+tap_check "timewait: tw_count equals ss and /proc/net/sockstat (30)" \
+	[ "$(field "$sum" tw_count)/$tw_ss/$tw_sockstat" = "30/30/30" ]
+tap_check "timewait: tw_owners equals tw_count" \
+	[ "$(field "$sum" tw_owners)" = "$(field "$sum" tw_count)" ]
+
+ip netns exec "$TW" sysctl -q -w net.ipv4.tcp_max_tw_buckets=10
+before=$(ip netns exec "$TW" nkstat -j ports)
+ov0=$(nstat_abs "$TW" TcpExtTCPTimeWaitOverflow)
+out=$(ip netns exec "$TW" "${traffic[@]}" timewait --count 25 --run "nkstat -j ports")
+after=$(run_nth "$out" 0)
+ov1=$(nstat_abs "$TW" TcpExtTCPTimeWaitOverflow)
+d_ov=$(($(field "$after" tw_overflows) - $(field "$before" tw_overflows)))
+echo "# tcp_max_tw_buckets 10, 25 closes: tw_overflows +$d_ov, TcpExtTCPTimeWaitOverflow +$((ov1 - ov0)), tw_count $(field "$after" tw_count)"
+tap_check "timewait: tw_overflows delta equals nstat's TCPTimeWaitOverflow (15)" \
+	[ "$d_ov/$((ov1 - ov0))" = "15/15" ]
+tap_check "timewait: tw_count stops at tw_max" \
+	[ "$(field "$after" tw_count)/$(field "$after" tw_max)" = "10/10" ]
+tap_check "timewait: tw_count equals sockstat's tw" \
+	[ "$(field "$after" tw_count)" = "$(ip netns exec "$TW" cat /proc/net/sockstat | sockstat_tw)" ]
+
+ip netns exec "$RU" sysctl -q -w net.ipv4.tcp_tw_reuse=1 \
+	net.ipv4.ip_local_port_range="41000 41009"
+before=$(ip netns exec "$RU" nkstat -j ports)
+rc0=$(nstat_abs "$RU" TcpExtTWRecycled)
+out=$(ip netns exec "$RU" "${traffic[@]}" reuse --count 10 --run "nkstat -j ports")
+after=$(run_nth "$out" 0)
+rc1=$(nstat_abs "$RU" TcpExtTWRecycled)
+d_ru=$(($(field "$after" tw_reuse) - $(field "$before" tw_reuse)))
+echo "# tw_reuse +$d_ru, TcpExtTWRecycled +$((rc1 - rc0)), reconnected $(json_get 'd["result"]["reconnected"]' <<<"$out")"
+tap_check "timewait: tw_reuse delta equals nstat's TWRecycled (10)" \
+	[ "$d_ru/$((rc1 - rc0))" = "10/10" ]
+
+# --- 5. isolation: the same ports in two netns ------------------------
+start_bg "$Y" y hold --ports 8000-8004 --owners 2
+start_bg "$X" x hold --ports 8000-8009 --owners 1
+lx=$(ip netns exec "$X" nkstat -j ports list --range 8000-8009 |
+	json_get '" ".join("%d:%d" % (r["port"], r["owners"]) for r in d["ports_list"])')
+ly=$(ip netns exec "$Y" nkstat -j ports list --range 8000-8009 |
+	json_get '" ".join("%d:%d" % (r["port"], r["owners"]) for r in d["ports_list"])')
+tap_check "isolation: netns X sees its 10 ports, one owner each" \
+	[ "$lx" = "8000:1 8001:1 8002:1 8003:1 8004:1 8005:1 8006:1 8007:1 8008:1 8009:1" ]
+tap_check "isolation: netns Y sees its 5 ports, two owners each" \
+	[ "$ly" = "8000:2 8001:2 8002:2 8003:2 8004:2" ]
+tap_check "isolation: each summary counts only its own netns" \
+	[ "$(field "$(ip netns exec "$X" nkstat -j ports)" owners)/$(field "$(ip netns exec "$Y" nkstat -j ports)" owners)" = "10/10" ]
+tap_check "isolation: a netns with nothing bound has no bind buckets" \
+	[ "$(field "$(ip netns exec "$Z" nkstat -j ports)" bind_buckets)" = 0 ]
+top=$(ip netns exec "$Y" nkstat -j ports list --top 2 |
+	json_get '" ".join(str(r["owners"]) for r in d["ports_list"])')
+tap_check "list: --top 2 gives the two ports with the most owners" [ "$top" = "2 2" ]
+
+# --- 4. dumps while sockets come and go -------------------------------
+ip netns exec "$Z" "${traffic[@]}" churn --seconds 6 >"/tmp/$p.churn" &
+churn=$!
+pids+=("$churn")
+dumps=0 dump_fail=0
+while kill -0 "$churn" 2>/dev/null; do
+	ip netns exec "$Z" nkstat -j ports list >/dev/null || dump_fail=$((dump_fail + 1))
+	ip netns exec "$Z" nkstat -j ports >/dev/null || dump_fail=$((dump_fail + 1))
+	dumps=$((dumps + 1))
+done
+wait "$churn"
+echo "# $dumps list+summary rounds during $(cat "/tmp/$p.churn") binds"
+tap_check "churn: every dump during bind/close churn succeeded" \
+	[ "$dump_fail/$((dumps > 3))" = 0/1 ]
+rm -f "/tmp/$p".*
+
+tap_check "dmesg has no splat" dmesg_clean "$mark"
+tap_done
