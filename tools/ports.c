@@ -225,9 +225,10 @@ static const char *nks_reuse_name(int64_t v)
 static void nks_port_out(struct nks_ports_list *l, const struct nks_port *p)
 {
 	struct nks_json *j = &l->json;
-	char o[24], t[24], a[24];
 
 	if (!l->opts->json) {
+		char o[24], t[24], a[24];
+
 		snprintf(o, sizeof(o), "%lld", (long long)p->owners);
 		snprintf(t, sizeof(t), "%lld", (long long)p->tw_owners);
 		snprintf(a, sizeof(a), "%lld", (long long)p->addrs);

@@ -60,8 +60,9 @@ static void nks_test_parse(struct nks_test_reply *t)
 	t->reply.len = genlmsg_attrlen(nlmsg_data(nlh), 0);
 }
 
-/* Runs the printer with stdout sent to a buffer; the caller frees it. */
-static char *nks_test_print(struct nks_test_reply *t, bool json)
+/* Runs @print with stdout sent to a buffer; the caller frees it. */
+static char *nks_test_print_with(struct nks_test_reply *t, bool json,
+				 nks_reply_fn print)
 {
 	struct nks_opts opts = { .json = json };
 	FILE *tmp = tmpfile();
@@ -74,7 +75,7 @@ static char *nks_test_print(struct nks_test_reply *t, bool json)
 	nks_test_parse(t);
 	fflush(stdout);
 	dup2(fileno(tmp), STDOUT_FILENO);
-	nks_info_print(&t->reply, &opts);
+	print(&t->reply, &opts);
 	fflush(stdout);
 	dup2(saved, STDOUT_FILENO);
 	close(saved);
@@ -86,6 +87,11 @@ static char *nks_test_print(struct nks_test_reply *t, bool json)
 		abort();
 	fclose(tmp);
 	return buf;
+}
+
+static char *nks_test_print(struct nks_test_reply *t, bool json)
+{
+	return nks_test_print_with(t, json, nks_info_print);
 }
 
 FIXTURE(reply) {
@@ -222,6 +228,41 @@ TEST_F(reply, json_escaping)
 	out = nks_test_print(&self->t, true);
 	EXPECT_NE(NULL, strstr(out,
 		"\"reason\":\"say \\\"no\\\"\\\\\\n\\ttab\\u0001\\u007f\""));
+	free(out);
+}
+
+/*
+ * A ports reply from an older module (no ephemeral use, no hooks) and a
+ * newer one (an attribute this tool does not know): the missing values
+ * are null and n/a, never 0, and the unknown one is skipped.
+ */
+TEST_F(reply, ports_missing_and_unknown)
+{
+	struct nl_msg *msg = self->t.msg;
+	struct nlattr *ports;
+	char *out;
+
+	ports = nla_nest_start(msg, NKSTAT_A_PORTS);
+	nla_put_u64(msg, NKSTAT_PORTS_A_OWNERS, 7);
+	nla_put_u64(msg, NKSTAT_PORTS_A_EPHEMERAL_LO, 32768);
+	nla_put_u64(msg, NKSTAT_PORTS_A_EPHEMERAL_HI, 60999);
+	nla_put_u64(msg, NKSTAT_PORTS_A_MAX + 5, 424242);
+	nla_nest_end(msg, ports);
+	nla_put_u32(msg, NKS_A_FUTURE, 1);
+
+	out = nks_test_print_with(&self->t, true, nks_ports_print);
+	EXPECT_NE(NULL, strstr(out, "\"owners\":7,"));
+	EXPECT_NE(NULL, strstr(out, "\"ephemeral_ports_used\":null,"));
+	EXPECT_NE(NULL, strstr(out, "\"connect_eaddrnotavail\":null,"));
+	EXPECT_NE(NULL, strstr(out, "\"ephemeral_ports\":null,"));
+	EXPECT_NE(NULL, strstr(out, "\"ephemeral_utilisation_pct\":null,"));
+	EXPECT_NE(NULL, strstr(out, "\"chain_hist\":null"));
+	EXPECT_EQ(NULL, strstr(out, "424242"));
+	free(out);
+
+	out = nks_test_print_with(&self->t, false, nks_ports_print);
+	EXPECT_NE(NULL, strstr(out, "32768-60999: n/a of 28232 ports in use\n"));
+	EXPECT_NE(NULL, strstr(out, "connect() EADDRNOTAVAIL    n/a\n"));
 	free(out);
 }
 
