@@ -349,9 +349,10 @@ static int nks_nl_ports_list_begin(struct netlink_callback *cb, struct net *net)
 }
 
 /*
- * Messages of one bind bucket each, in port order. The cursor moves past
- * each row put, so a dump resumes at the first row that did not fit; the
- * rows are copied a batch at a time and put outside any lock.
+ * Messages packed with one NKSTAT_A_PORT per bind bucket, in port order.
+ * The cursor moves past each row put, so a dump resumes at the first row
+ * that did not fit; rows are copied a batch at a time and put outside
+ * any lock.
  */
 static int nks_nl_get_ports_list_dumpit(struct sk_buff *skb,
 					struct netlink_callback *cb)
@@ -359,9 +360,9 @@ static int nks_nl_get_ports_list_dumpit(struct sk_buff *skb,
 	struct net *net = sock_net(skb->sk);
 	struct nks_ports_cursor c;
 	struct nks_port_row *rows;
-	int n, i, err;
+	int n, i, put = 0, err;
+	void *hdr = NULL;
 	u32 done_to;
-	void *hdr;
 
 	err = nks_nl_group_ready(NKSTAT_GROUP_PORTS, cb->extack);
 	if (!err && !cb->args[NKS_PORTS_ARG_BEGUN])
@@ -380,18 +381,17 @@ static int nks_nl_get_ports_list_dumpit(struct sk_buff *skb,
 	while (c.port <= c.hi) {
 		n = nks_ports_collect(net, &c, rows, &done_to);
 		for (i = 0; i < n; i++) {
-			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq, &nks_genl_family,
-					  NLM_F_MULTI, NKSTAT_CMD_GET_PORTS_LIST);
-			if (!hdr || nks_ports_row_fill(skb, &rows[i])) {
-				if (hdr)
-					genlmsg_cancel(skb, hdr);
-				/* a row that does not fit an empty skb never will */
-				if (!skb->len)
-					err = -EMSGSIZE;
-				goto out;
+			if (!hdr) {
+				hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+						  cb->nlh->nlmsg_seq,
+						  &nks_genl_family, NLM_F_MULTI,
+						  NKSTAT_CMD_GET_PORTS_LIST);
+				if (!hdr)
+					goto out;
 			}
-			genlmsg_end(skb, hdr);
+			if (nks_ports_row_fill(skb, &rows[i]))
+				goto out;
+			put++;
 			c.port = rows[i].port;
 			c.skip = rows[i].idx + 1;
 		}
@@ -402,6 +402,13 @@ static int nks_nl_get_ports_list_dumpit(struct sk_buff *skb,
 		}
 	}
 out:
+	if (hdr && put)
+		genlmsg_end(skb, hdr);
+	else if (hdr)
+		genlmsg_cancel(skb, hdr);
+	/* a row that does not fit an empty skb never will */
+	if (!put && c.port <= c.hi && !skb->len)
+		err = -EMSGSIZE;
 	cb->args[NKS_PORTS_ARG_PORT] = c.port;
 	cb->args[NKS_PORTS_ARG_SKIP] = c.skip;
 	kfree(rows);

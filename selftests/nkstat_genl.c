@@ -650,6 +650,7 @@ struct nks_dump {
 	int error;			/* from NLMSG_DONE or NLMSG_ERROR */
 	char ext_msg[256];
 	int recvs;			/* recv() calls that returned data */
+	int msgs;
 	int rows;
 	uint8_t seen[65536];		/* rows per port */
 	uint32_t owners[65536];		/* owners of the port's last row */
@@ -711,17 +712,21 @@ static int nks_ports_dump(struct nks_sock *s, struct nks_msg *m,
 					return 0;
 				continue;
 			}
-			d->rows++;
-			a = (void *)((char *)nlh + NLMSG_LENGTH(GENL_HDRLEN));
-			rem = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
-			if (rem < NLA_HDRLEN || nks_type(a) != NKSTAT_A_PORT)
-				return -EBADMSG;
-			port = nks_find_nested(a, NKSTAT_PORT_A_PORT);
-			owners = nks_find_nested(a, NKSTAT_PORT_A_OWNERS);
-			if (!port || !owners || nks_u32(port) > 65535)
-				return -EBADMSG;
-			d->seen[nks_u32(port)]++;
-			d->owners[nks_u32(port)] = nks_u32(owners);
+			d->msgs++;
+			nks_for_each_attr(a, (struct nlattr *)((char *)nlh +
+							      NLMSG_LENGTH(GENL_HDRLEN)),
+					  (int)(nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN)),
+					  rem) {
+				if (nks_type(a) != NKSTAT_A_PORT)
+					continue;
+				port = nks_find_nested(a, NKSTAT_PORT_A_PORT);
+				owners = nks_find_nested(a, NKSTAT_PORT_A_OWNERS);
+				if (!port || !owners || nks_u32(port) > 65535)
+					return -EBADMSG;
+				d->rows++;
+				d->seen[nks_u32(port)]++;
+				d->owners[nks_u32(port)] = nks_u32(owners);
+			}
 		}
 	}
 }
@@ -809,7 +814,7 @@ TEST(ports_list_20000_ports_tiny_rcvbuf)
 	EXPECT_LT(200, d.recvs) {
 		TH_LOG("the dump took only %d reads: it did not resume", d.recvs);
 	}
-	TH_LOG("%d rows in %d reads", d.rows, d.recvs);
+	TH_LOG("%d rows in %d messages, %d reads", d.rows, d.msgs, d.recvs);
 
 	nks_ports_list_init(&m, s.family);
 	nks_attr_u16(&m, NKSTAT_A_PORT_MIN, 25000);

@@ -181,23 +181,39 @@ struct nks_port {
 
 static void nks_port_parse(struct nlattr *nest, struct nks_port *p)
 {
-	struct nlattr *tb[NKSTAT_PORT_A_MAX + 1] = { NULL };
+	struct nlattr *a;
+	int rem;
 
-	nla_parse_nested(tb, NKSTAT_PORT_A_MAX, nest, NULL);
-#define NKS_GET(field, attr, get) \
-	(p->field = tb[attr] ? (int64_t)get(tb[attr]) : -1)
-	NKS_GET(port, NKSTAT_PORT_A_PORT, nla_get_u32);
-	NKS_GET(l3mdev, NKSTAT_PORT_A_L3MDEV, nla_get_u32);
-	NKS_GET(owners, NKSTAT_PORT_A_OWNERS, nla_get_u32);
-	NKS_GET(tw_owners, NKSTAT_PORT_A_TW_OWNERS, nla_get_u32);
-	NKS_GET(addrs, NKSTAT_PORT_A_ADDRS, nla_get_u32);
-#undef NKS_GET
-	/* signed values: absent is INT64_MIN, -1 is a value */
-	p->fastreuse = tb[NKSTAT_PORT_A_FASTREUSE] ?
-		       (int32_t)nla_get_u32(tb[NKSTAT_PORT_A_FASTREUSE]) : INT64_MIN;
-	p->fastreuseport = tb[NKSTAT_PORT_A_FASTREUSEPORT] ?
-			   (int32_t)nla_get_u32(tb[NKSTAT_PORT_A_FASTREUSEPORT]) :
-			   INT64_MIN;
+	/* absent: -1, and INT64_MIN for the signed values, where -1 is one */
+	*p = (struct nks_port){ -1, -1, INT64_MIN, INT64_MIN, -1, -1, -1 };
+	/* a dump has thousands of these: no nla_parse() table per row */
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_len(a) < 4)
+			continue;
+		switch (nla_type(a)) {
+		case NKSTAT_PORT_A_PORT:
+			p->port = nla_get_u32(a);
+			break;
+		case NKSTAT_PORT_A_L3MDEV:
+			p->l3mdev = nla_get_u32(a);
+			break;
+		case NKSTAT_PORT_A_FASTREUSE:
+			p->fastreuse = (int32_t)nla_get_u32(a);
+			break;
+		case NKSTAT_PORT_A_FASTREUSEPORT:
+			p->fastreuseport = (int32_t)nla_get_u32(a);
+			break;
+		case NKSTAT_PORT_A_OWNERS:
+			p->owners = nla_get_u32(a);
+			break;
+		case NKSTAT_PORT_A_TW_OWNERS:
+			p->tw_owners = nla_get_u32(a);
+			break;
+		case NKSTAT_PORT_A_ADDRS:
+			p->addrs = nla_get_u32(a);
+			break;
+		}
+	}
 }
 
 struct nks_ports_list {
@@ -250,28 +266,33 @@ static void nks_port_out(struct nks_ports_list *l, const struct nks_port *p)
 	nks_json_close(j, '}');
 }
 
-static int nks_ports_list_row(const struct nks_reply *r, void *arg)
+/* One message of the dump: a NKSTAT_A_PORT per bind bucket. */
+static int nks_ports_list_rows(const struct nks_reply *r, void *arg)
 {
 	struct nks_ports_list *l = arg;
 	struct nks_port p;
+	struct nlattr *a;
+	int rem;
 
-	if (!r->tb[NKSTAT_A_PORT])
-		return 0;
-	nks_port_parse(r->tb[NKSTAT_A_PORT], &p);
-	if (!l->top) {
-		nks_port_out(l, &p);
-		return 0;
-	}
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 1024;
-		struct nks_port *ports = realloc(l->ports, cap * sizeof(*ports));
+	nla_for_each_attr(a, r->attrs, r->len, rem) {
+		if (nla_type(a) != NKSTAT_A_PORT)
+			continue;
+		nks_port_parse(a, &p);
+		if (!l->top) {
+			nks_port_out(l, &p);
+			continue;
+		}
+		if (l->n == l->cap) {
+			size_t cap = l->cap ? 2 * l->cap : 1024;
+			struct nks_port *ports = realloc(l->ports, cap * sizeof(*ports));
 
-		if (!ports)
-			return -ENOMEM;
-		l->ports = ports;
-		l->cap = cap;
+			if (!ports)
+				return -ENOMEM;
+			l->ports = ports;
+			l->cap = cap;
+		}
+		l->ports[l->n++] = p;
 	}
-	l->ports[l->n++] = p;
 	return 0;
 }
 
@@ -384,7 +405,7 @@ static int nks_cmd_ports_list(const struct nks_opts *opts, int argc, char **argv
 		       "TW", "ADDRS", "REUSE", "REUSEPORT");
 	}
 	ret = nks_nl_cmd_attrs(&nl, NKSTAT_CMD_GET_PORTS_LIST, NLM_F_DUMP, attrs, n,
-			       nks_ports_list_row, &l);
+			       nks_ports_list_rows, &l);
 	nks_nl_close(&nl);
 	if (!ret && l.top) {
 		size_t k;

@@ -79,8 +79,9 @@
  *                                     the range above)
  *     [NKSTAT_A_PORT_MIN_OWNERS]      u32, only ports with at least this
  *                                     many owners (TIME_WAIT included)
- *   One message per bind bucket (a port and an l3mdev), in port order:
- *     NKSTAT_A_PORT                   nest, see enum nkstat_port_attr
+ *   Messages of many bind buckets (a port and an l3mdev each), in port
+ *   order, each bucket once:
+ *     NKSTAT_A_PORT                   nest, repeated: see enum nkstat_port_attr
  */
 #ifndef _UAPI_LINUX_NKSTAT_H
 #define _UAPI_LINUX_NKSTAT_H
