@@ -4,6 +4,7 @@
  * string escaping and optional indentation.
  */
 #include <inttypes.h>
+#include <string.h>
 
 #include "nkstat.h"
 
@@ -38,9 +39,15 @@ static void nks_json_begin(struct nks_json *j)
 static void nks_json_quoted(struct nks_json *j, const char *s)
 {
 	const unsigned char *p;
+	size_t plain;
 
 	fputc('"', j->f);
-	for (p = (const unsigned char *)s; *p; p++) {
+	/* the common case, nothing to escape: one write */
+	plain = strcspn(s, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r"
+			   "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a"
+			   "\x1b\x1c\x1d\x1e\x1f\x7f");
+	fwrite(s, 1, plain, j->f);
+	for (p = (const unsigned char *)s + plain; *p; p++) {
 		switch (*p) {
 		case '"':
 			fputs("\\\"", j->f);
@@ -96,10 +103,23 @@ void nks_json_string(struct nks_json *j, const char *s)
 	j->need_comma = true;
 }
 
+/* @v in decimal, without printf: dumps print many numbers */
+static void nks_json_put_u64(FILE *f, uint64_t v)
+{
+	char buf[20];
+	int i = sizeof(buf);
+
+	do {
+		buf[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	fwrite(buf + i, 1, sizeof(buf) - i, f);
+}
+
 void nks_json_u64(struct nks_json *j, uint64_t v)
 {
 	nks_json_begin(j);
-	fprintf(j->f, "%" PRIu64, v);
+	nks_json_put_u64(j->f, v);
 	j->need_comma = true;
 }
 

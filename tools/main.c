@@ -6,6 +6,7 @@
  * way ip(8) does. Exit codes are in nkstat.h and docs/nkstat.8.
  */
 #include <getopt.h>
+#include <stdio_ext.h>
 #include <string.h>
 
 #include "nkstat.h"
@@ -116,6 +117,8 @@ int main(int argc, char **argv)
 	struct nks_opts opts = { 0 };
 	int c;
 
+	/* one thread: stdio need not lock stdout for each of a dump's calls */
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+jpVh", long_opts, NULL)) != -1) {
 		switch (c) {
