@@ -196,3 +196,15 @@ boot_probe() {
 		</dev/null >/dev/null 2>&1 || rc=$?
 	((rc == GUEST_EXIT_STATUS))
 }
+
+# median_ms CMD...: the median wall time of ${RUNS:-5} runs of CMD, in ms
+# with one decimal (for the benchmarks, inside a guest).
+median_ms() {
+	local t0 ts=()
+	for _ in $(seq "${RUNS:-5}"); do
+		t0=$(date +%s%N)
+		"$@" >/dev/null
+		ts+=($((($(date +%s%N) - t0) / 1000)))
+	done
+	printf '%s\n' "${ts[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.1f", a[int((NR + 1) / 2)] / 1000 }'
+}
