@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A streaming JSON writer: enough for nkstat's output, with correct
- * string escaping and optional indentation.
+ * string escaping and optional indentation. It writes through a buffer
+ * of its own, flushed by nks_json_end(): a dump of thousands of rows
+ * costs a few writes, not a stdio call per token.
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "nkstat.h"
@@ -15,12 +18,58 @@ void nks_json_init(struct nks_json *j, FILE *f, bool pretty)
 	j->depth = 0;
 	j->need_comma = false;
 	j->after_key = false;
+	j->len = 0;
+}
+
+static void nks_json_flush(struct nks_json *j)
+{
+	fwrite(j->buf, 1, j->len, j->f);
+	j->len = 0;
+}
+
+static void nks_json_write(struct nks_json *j, const char *s, size_t n)
+{
+	if (n > sizeof(j->buf) - j->len) {
+		nks_json_flush(j);
+		if (n > sizeof(j->buf)) {
+			fwrite(s, 1, n, j->f);
+			return;
+		}
+	}
+	memcpy(j->buf + j->len, s, n);
+	j->len += n;
+}
+
+static void nks_json_putc(struct nks_json *j, char c)
+{
+	if (j->len == sizeof(j->buf))
+		nks_json_flush(j);
+	j->buf[j->len++] = c;
+}
+
+static void nks_json_puts(struct nks_json *j, const char *s)
+{
+	nks_json_write(j, s, strlen(s));
+}
+
+__attribute__((format(printf, 2, 3)))
+static void nks_json_printf(struct nks_json *j, const char *fmt, ...)
+{
+	char tmp[128];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		nks_json_write(j, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
 static void nks_json_newline(struct nks_json *j)
 {
 	if (j->pretty)
-		fprintf(j->f, "\n%*s", 2 * j->depth, "");
+		nks_json_printf(j, "\n%*s", 2 * j->depth, "");
 }
 
 /* Every value starts here: a comma after a sibling, then indentation. */
@@ -31,7 +80,7 @@ static void nks_json_begin(struct nks_json *j)
 		return;
 	}
 	if (j->need_comma)
-		fputc(',', j->f);
+		nks_json_putc(j, ',');
 	if (j->depth)
 		nks_json_newline(j);
 }
@@ -41,48 +90,51 @@ static void nks_json_quoted(struct nks_json *j, const char *s)
 	const unsigned char *p;
 	size_t plain;
 
-	fputc('"', j->f);
+	nks_json_putc(j, '"');
 	/* the common case, nothing to escape: one write */
-	plain = strcspn(s, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r"
-			   "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a"
-			   "\x1b\x1c\x1d\x1e\x1f\x7f");
-	fwrite(s, 1, plain, j->f);
+	for (plain = 0; s[plain]; plain++) {
+		unsigned char c = s[plain];
+
+		if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f)
+			break;
+	}
+	nks_json_write(j, s, plain);
 	for (p = (const unsigned char *)s + plain; *p; p++) {
 		switch (*p) {
 		case '"':
-			fputs("\\\"", j->f);
+			nks_json_puts(j, "\\\"");
 			break;
 		case '\\':
-			fputs("\\\\", j->f);
+			nks_json_puts(j, "\\\\");
 			break;
 		case '\n':
-			fputs("\\n", j->f);
+			nks_json_puts(j, "\\n");
 			break;
 		case '\t':
-			fputs("\\t", j->f);
+			nks_json_puts(j, "\\t");
 			break;
 		default:
 			if (*p < 0x20 || *p == 0x7f)
-				fprintf(j->f, "\\u%04x", *p);
+				nks_json_printf(j, "\\u%04x", *p);
 			else
-				fputc(*p, j->f);
+				nks_json_putc(j, *p);
 		}
 	}
-	fputc('"', j->f);
+	nks_json_putc(j, '"');
 }
 
 void nks_json_key(struct nks_json *j, const char *key)
 {
 	nks_json_begin(j);
 	nks_json_quoted(j, key);
-	fputs(j->pretty ? ": " : ":", j->f);
+	nks_json_puts(j, j->pretty ? ": " : ":");
 	j->after_key = true;
 }
 
 void nks_json_open(struct nks_json *j, char bracket)
 {
 	nks_json_begin(j);
-	fputc(bracket, j->f);
+	nks_json_putc(j, bracket);
 	j->depth++;
 	j->need_comma = false;
 }
@@ -92,7 +144,7 @@ void nks_json_close(struct nks_json *j, char bracket)
 	j->depth--;
 	if (j->need_comma)
 		nks_json_newline(j);
-	fputc(bracket, j->f);
+	nks_json_putc(j, bracket);
 	j->need_comma = true;
 }
 
@@ -104,7 +156,7 @@ void nks_json_string(struct nks_json *j, const char *s)
 }
 
 /* @v in decimal, without printf: dumps print many numbers */
-static void nks_json_put_u64(FILE *f, uint64_t v)
+static void nks_json_put_u64(struct nks_json *j, uint64_t v)
 {
 	char buf[20];
 	int i = sizeof(buf);
@@ -113,20 +165,20 @@ static void nks_json_put_u64(FILE *f, uint64_t v)
 		buf[--i] = '0' + v % 10;
 		v /= 10;
 	} while (v);
-	fwrite(buf + i, 1, sizeof(buf) - i, f);
+	nks_json_write(j, buf + i, sizeof(buf) - i);
 }
 
 void nks_json_u64(struct nks_json *j, uint64_t v)
 {
 	nks_json_begin(j);
-	nks_json_put_u64(j->f, v);
+	nks_json_put_u64(j, v);
 	j->need_comma = true;
 }
 
 void nks_json_null(struct nks_json *j)
 {
 	nks_json_begin(j);
-	fputs("null", j->f);
+	nks_json_puts(j, "null");
 	j->need_comma = true;
 }
 
@@ -154,10 +206,14 @@ void nks_json_ki64(struct nks_json *j, const char *key, bool present,
 {
 	nks_json_key(j, key);
 	nks_json_begin(j);
-	if (present)
-		fprintf(j->f, "%" PRId64, v);
-	else
-		fputs("null", j->f);
+	if (!present) {
+		nks_json_puts(j, "null");
+	} else if (v < 0) {
+		nks_json_putc(j, '-');
+		nks_json_put_u64(j, -(uint64_t)v);
+	} else {
+		nks_json_put_u64(j, v);
+	}
 	j->need_comma = true;
 }
 
@@ -167,9 +223,9 @@ void nks_json_kfixed1(struct nks_json *j, const char *key, bool present,
 	nks_json_key(j, key);
 	nks_json_begin(j);
 	if (present)
-		fprintf(j->f, "%.1f", v);
+		nks_json_printf(j, "%.1f", v);
 	else
-		fputs("null", j->f);
+		nks_json_puts(j, "null");
 	j->need_comma = true;
 }
 
@@ -177,11 +233,12 @@ void nks_json_kbool(struct nks_json *j, const char *key, bool v)
 {
 	nks_json_key(j, key);
 	nks_json_begin(j);
-	fputs(v ? "true" : "false", j->f);
+	nks_json_puts(j, v ? "true" : "false");
 	j->need_comma = true;
 }
 
 void nks_json_end(struct nks_json *j)
 {
-	fputc('\n', j->f);
+	nks_json_putc(j, '\n');
+	nks_json_flush(j);
 }

@@ -68,13 +68,15 @@ int nks_nl_cmd_attrs(struct nks_nl *nl, uint8_t cmd, int flags,
 		     const struct nks_attr *attrs, int n, nks_reply_fn fn,
 		     void *arg);
 
-/* A minimal streaming JSON writer. */
+/* A minimal streaming JSON writer; nks_json_end() flushes it. */
 struct nks_json {
 	FILE *f;
 	bool pretty;
 	int depth;
 	bool need_comma;	/* a sibling was written at this depth */
 	bool after_key;		/* the next value belongs to a key */
+	size_t len;		/* bytes waiting in @buf */
+	char buf[16384];
 };
 
 void nks_json_init(struct nks_json *j, FILE *f, bool pretty);

@@ -179,6 +179,25 @@ struct nks_port {
 	int64_t port, l3mdev, fastreuse, fastreuseport, owners, tw_owners, addrs;
 };
 
+/*
+ * Attributes of @len bytes at @head, walked inline: a dump has thousands
+ * of rows, and libnl's nla_* calls are out of line.
+ */
+#define nks_for_each_tlv(a, head, len, rem)					\
+	for ((a) = (head), (rem) = (len);					\
+	     (rem) >= NLA_HDRLEN && (a)->nla_len >= NLA_HDRLEN &&		\
+	     (a)->nla_len <= (rem);						\
+	     (rem) -= NLA_ALIGN((a)->nla_len),					\
+	     (a) = (struct nlattr *)((char *)(a) + NLA_ALIGN((a)->nla_len)))
+
+static uint32_t nks_tlv_u32(const struct nlattr *a)
+{
+	uint32_t v;
+
+	memcpy(&v, (const char *)a + NLA_HDRLEN, sizeof(v));
+	return v;
+}
+
 static void nks_port_parse(struct nlattr *nest, struct nks_port *p)
 {
 	struct nlattr *a;
@@ -186,31 +205,31 @@ static void nks_port_parse(struct nlattr *nest, struct nks_port *p)
 
 	/* absent: -1, and INT64_MIN for the signed values, where -1 is one */
 	*p = (struct nks_port){ -1, -1, INT64_MIN, INT64_MIN, -1, -1, -1 };
-	/* a dump has thousands of these: no nla_parse() table per row */
-	nla_for_each_nested(a, nest, rem) {
-		if (nla_len(a) < 4)
+	nks_for_each_tlv(a, (struct nlattr *)((char *)nest + NLA_HDRLEN),
+			 nest->nla_len - NLA_HDRLEN, rem) {
+		if (a->nla_len < NLA_HDRLEN + sizeof(uint32_t))
 			continue;
-		switch (nla_type(a)) {
+		switch (a->nla_type & NLA_TYPE_MASK) {
 		case NKSTAT_PORT_A_PORT:
-			p->port = nla_get_u32(a);
+			p->port = nks_tlv_u32(a);
 			break;
 		case NKSTAT_PORT_A_L3MDEV:
-			p->l3mdev = nla_get_u32(a);
+			p->l3mdev = nks_tlv_u32(a);
 			break;
 		case NKSTAT_PORT_A_FASTREUSE:
-			p->fastreuse = (int32_t)nla_get_u32(a);
+			p->fastreuse = (int32_t)nks_tlv_u32(a);
 			break;
 		case NKSTAT_PORT_A_FASTREUSEPORT:
-			p->fastreuseport = (int32_t)nla_get_u32(a);
+			p->fastreuseport = (int32_t)nks_tlv_u32(a);
 			break;
 		case NKSTAT_PORT_A_OWNERS:
-			p->owners = nla_get_u32(a);
+			p->owners = nks_tlv_u32(a);
 			break;
 		case NKSTAT_PORT_A_TW_OWNERS:
-			p->tw_owners = nla_get_u32(a);
+			p->tw_owners = nks_tlv_u32(a);
 			break;
 		case NKSTAT_PORT_A_ADDRS:
-			p->addrs = nla_get_u32(a);
+			p->addrs = nks_tlv_u32(a);
 			break;
 		}
 	}
@@ -274,8 +293,8 @@ static int nks_ports_list_rows(const struct nks_reply *r, void *arg)
 	struct nlattr *a;
 	int rem;
 
-	nla_for_each_attr(a, r->attrs, r->len, rem) {
-		if (nla_type(a) != NKSTAT_A_PORT)
+	nks_for_each_tlv(a, r->attrs, r->len, rem) {
+		if ((a->nla_type & NLA_TYPE_MASK) != NKSTAT_A_PORT)
 			continue;
 		nks_port_parse(a, &p);
 		if (!l->top) {

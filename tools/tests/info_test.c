@@ -291,4 +291,29 @@ TEST(pretty_json_indents)
 	free(buf);
 }
 
+/* Numbers are written without printf: check the edges. */
+TEST(json_numbers)
+{
+	struct nks_json j;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ASSERT_NE(NULL, f);
+	nks_json_init(&j, f, false);
+	nks_json_open(&j, '{');
+	nks_json_ku64(&j, "zero", true, 0);
+	nks_json_ku64(&j, "max", true, UINT64_MAX);
+	nks_json_ki64(&j, "neg", true, -5);
+	nks_json_ki64(&j, "min", true, INT64_MIN);
+	nks_json_ki64(&j, "none", false, 3);
+	nks_json_kfixed1(&j, "pct", true, 99.96);
+	nks_json_close(&j, '}');
+	nks_json_end(&j);
+	fclose(f);
+	EXPECT_STREQ("{\"zero\":0,\"max\":18446744073709551615,\"neg\":-5,"
+		     "\"min\":-9223372036854775808,\"none\":null,\"pct\":100.0}\n", buf);
+	free(buf);
+}
+
 TEST_HARNESS_MAIN
