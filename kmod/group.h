@@ -4,11 +4,15 @@
 
 #include <linux/types.h>
 
+struct kprobe;
+
 /* A hook a group attached, or tried to, at load time. */
 struct nks_hook {
 	const char *name;
 	u32 kind;		/* enum nkstat_hook_kind */
 	int err;		/* 0, or the errno attaching failed with */
+	/* a kprobe, or a kretprobe's: its misses are reported */
+	const struct kprobe *kp;
 };
 
 /* A counter of an active group that this kernel cannot provide. */

@@ -88,8 +88,11 @@ static DEFINE_PER_CPU(struct nks_neigh_slot, nks_neigh_slots[2]);
 
 enum { NKS_HOOK_CREATE_KP, NKS_HOOK_CREATE_TP, NKS_HOOK_RELEASE_TP, NKS_HOOK_WALK };
 
+static struct kprobe nks_neigh_kp;
+
 static struct nks_hook nks_neigh_hooks[] = {
-	[NKS_HOOK_CREATE_KP] = { "___neigh_create", NKSTAT_HOOK_KIND_KPROBE },
+	[NKS_HOOK_CREATE_KP] = { "___neigh_create", NKSTAT_HOOK_KIND_KPROBE,
+				 .kp = &nks_neigh_kp },
 	[NKS_HOOK_CREATE_TP] = { "neigh_create", NKSTAT_HOOK_KIND_TRACEPOINT },
 	[NKS_HOOK_RELEASE_TP] = { "neigh_cleanup_and_release",
 				  NKSTAT_HOOK_KIND_TRACEPOINT },

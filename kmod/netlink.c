@@ -5,6 +5,7 @@
  * message. Replies are filled from snapshots, never under a kernel lock.
  */
 #include <linux/kernel.h>
+#include <linux/kprobes.h>
 #include <linux/slab.h>
 #include <linux/nkstat.h>
 #include <linux/utsname.h>
@@ -38,6 +39,20 @@ int nks_nl_put_hist(struct sk_buff *msg, int type, const u64 *hist)
 	return 0;
 }
 
+/*
+ * Hits the probe did not handle: a kprobe's, and for a kretprobe also
+ * those that found no free instance (it embeds its kprobe).
+ */
+static u64 nks_hook_missed(const struct nks_hook *hook)
+{
+	u64 missed = READ_ONCE(hook->kp->nmissed);
+
+	if (hook->kind == NKSTAT_HOOK_KIND_KRETPROBE)
+		missed += READ_ONCE(container_of(hook->kp, struct kretprobe,
+						 kp)->nmissed);
+	return missed;
+}
+
 static int nks_nl_fill_hook(struct sk_buff *msg, const struct nks_hook *hook)
 {
 	struct nlattr *nest;
@@ -47,7 +62,10 @@ static int nks_nl_fill_hook(struct sk_buff *msg, const struct nks_hook *hook)
 		return -EMSGSIZE;
 	if (nla_put_string(msg, NKSTAT_HOOK_A_NAME, hook->name) ||
 	    nla_put_u32(msg, NKSTAT_HOOK_A_KIND, hook->kind) ||
-	    (hook->err && nla_put_u32(msg, NKSTAT_HOOK_A_ERROR, -hook->err)))
+	    (hook->err && nla_put_u32(msg, NKSTAT_HOOK_A_ERROR, -hook->err)) ||
+	    (hook->kp && !hook->err &&
+	     nla_put_u64_64bit(msg, NKSTAT_HOOK_A_MISSED, nks_hook_missed(hook),
+			       NKSTAT_HOOK_A_PAD)))
 		goto err_cancel;
 	nla_nest_end(msg, nest);
 	return 0;

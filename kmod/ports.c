@@ -40,12 +40,6 @@
 
 enum { NKS_HOOK_CONNECT, NKS_HOOK_BIND, NKS_HOOK_WALK };
 
-static struct nks_hook nks_ports_hooks[] = {
-	[NKS_HOOK_CONNECT] = { "__inet_hash_connect", NKSTAT_HOOK_KIND_KRETPROBE },
-	[NKS_HOOK_BIND] = { "inet_csk_get_port", NKSTAT_HOOK_KIND_KRETPROBE },
-	[NKS_HOOK_WALK] = { "tcp bind hash", NKSTAT_HOOK_KIND_WALK },
-};
-
 static struct nks_unavail nks_ports_unavail[2];
 
 /* Entry handlers keep the socket's netns for the return handler. */
@@ -114,6 +108,14 @@ static struct kretprobe nks_ports_bind_rp = {
 	.handler = nks_ports_bind_ret,
 	.data_size = sizeof(struct nks_ports_call),
 	.maxactive = NKS_PORTS_MAXACTIVE,
+};
+
+static struct nks_hook nks_ports_hooks[] = {
+	[NKS_HOOK_CONNECT] = { "__inet_hash_connect", NKSTAT_HOOK_KIND_KRETPROBE,
+			       .kp = &nks_ports_connect_rp.kp },
+	[NKS_HOOK_BIND] = { "inet_csk_get_port", NKSTAT_HOOK_KIND_KRETPROBE,
+			    .kp = &nks_ports_bind_rp.kp },
+	[NKS_HOOK_WALK] = { "tcp bind hash", NKSTAT_HOOK_KIND_WALK },
 };
 
 static void nks_ports_unavail_add(struct nks_group *grp, const char *counter,

@@ -218,5 +218,12 @@ tap_check "churn: every dump during bind/close churn succeeded" \
 	[ "$dump_fail/$((dumps > 3))" = 0/1 ]
 rm -f "/tmp/$p".*
 
+# every count above is exact only if no kretprobe hit went unhandled
+missed=$(nkstat -j info ports | json_get '" ".join("%s:%s" % (h["name"], h["missed"])
+	for h in d["info"]["groups"][0]["hooks"] if h["kind"] == "kretprobe")')
+echo "# kretprobe misses: $missed"
+tap_check "info: the kretprobes missed no hit" \
+	[ "$missed" = "__inet_hash_connect:0 inet_csk_get_port:0" ]
+
 tap_check "dmesg has no splat" dmesg_clean "$mark"
 tap_done

@@ -107,6 +107,10 @@ static void nks_info_json_hook(struct nks_json *j, struct nlattr *nest)
 	nks_json_kstr(j, "kind", NKS_ENUM_ATTR(tb[NKSTAT_HOOK_A_KIND],
 					       nks_hook_kind_names, buf));
 	nks_json_kstr(j, "error", nks_errno_attr(tb[NKSTAT_HOOK_A_ERROR]));
+	/* null for hooks that cannot miss (tracepoints, walks) */
+	nks_json_ku64(j, "missed", tb[NKSTAT_HOOK_A_MISSED],
+		      tb[NKSTAT_HOOK_A_MISSED] ?
+		      nla_get_u64(tb[NKSTAT_HOOK_A_MISSED]) : 0);
 	nks_json_close(j, '}');
 }
 
@@ -207,6 +211,10 @@ static void nks_info_text_hook(struct nlattr *nest)
 	       nks_or_na(nks_str_attr(tb[NKSTAT_HOOK_A_NAME])));
 	if (tb[NKSTAT_HOOK_A_ERROR])
 		printf(": failed, %s", nks_errno_attr(tb[NKSTAT_HOOK_A_ERROR]));
+	/* only when it matters: its counters are short by that many */
+	if (tb[NKSTAT_HOOK_A_MISSED] && nla_get_u64(tb[NKSTAT_HOOK_A_MISSED]))
+		printf(" (missed %llu hits: its counters are short by as many)",
+		       (unsigned long long)nla_get_u64(tb[NKSTAT_HOOK_A_MISSED]));
 	putchar('\n');
 }
 

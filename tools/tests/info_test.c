@@ -127,6 +127,7 @@ TEST_F(reply, full_json)
 	hook = nla_nest_start(msg, NKSTAT_GROUP_A_HOOK);
 	nla_put_string(msg, NKSTAT_HOOK_A_NAME, "__inet_hash_connect");
 	nla_put_u32(msg, NKSTAT_HOOK_A_KIND, NKSTAT_HOOK_KIND_KRETPROBE);
+	nla_put_u64(msg, NKSTAT_HOOK_A_MISSED, 3);
 	nla_nest_end(msg, hook);
 	hook = nla_nest_start(msg, NKSTAT_GROUP_A_HOOK);
 	nla_put_string(msg, NKSTAT_HOOK_A_NAME, "inet_csk_get_port");
@@ -148,9 +149,10 @@ TEST_F(reply, full_json)
 		     "{\"name\":\"neigh\",\"id\":1,\"state\":\"unavailable\","
 		     "\"reason\":\"not implemented\",\"hooks\":[],\"unavailable\":[],\"estimates\":[]},"
 		     "{\"name\":\"ports\",\"id\":2,\"state\":\"partial\",\"reason\":null,"
-		     "\"hooks\":[{\"name\":\"__inet_hash_connect\",\"kind\":\"kretprobe\",\"error\":null},"
+		     "\"hooks\":[{\"name\":\"__inet_hash_connect\",\"kind\":\"kretprobe\",\"error\":null,"
+		     "\"missed\":3},"
 		     "{\"name\":\"inet_csk_get_port\",\"kind\":\"kprobe\","
-		     "\"error\":\"No such file or directory\"}],"
+		     "\"error\":\"No such file or directory\",\"missed\":null}],"
 		     "\"unavailable\":[{\"counter\":\"bind_eaddrinuse\",\"reason\":\"kprobe failed\"}],"
 		     "\"estimates\":[\"bind_guess\"]}"
 		     "]}}\n", out);
@@ -161,6 +163,7 @@ TEST_F(reply, full_json)
 	EXPECT_NE(NULL, strstr(out, "requests 7 served in this netns\n"));
 	EXPECT_NE(NULL, strstr(out, "neigh    unavailable  not implemented\n"));
 	EXPECT_NE(NULL, strstr(out, "hook kprobe inet_csk_get_port: failed, No such file or directory\n"));
+	EXPECT_NE(NULL, strstr(out, "hook kretprobe __inet_hash_connect (missed 3 hits"));
 	EXPECT_NE(NULL, strstr(out, "n/a  bind_eaddrinuse: kprobe failed\n"));
 	EXPECT_NE(NULL, strstr(out, "estimates bind_guess (the others are exact)\n"));
 	free(out);

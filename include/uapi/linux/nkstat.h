@@ -29,6 +29,9 @@
  *         NKSTAT_HOOK_A_NAME          string, e.g. "__inet_hash_connect"
  *         NKSTAT_HOOK_A_KIND          u32, enum nkstat_hook_kind
  *         [NKSTAT_HOOK_A_ERROR]       u32, positive errno: attaching failed
+ *         [NKSTAT_HOOK_A_MISSED]      u64, hits a kprobe or kretprobe did
+ *                                     not handle (kretprobe: no free
+ *                                     instance); its counts miss those
  *       NKSTAT_GROUP_A_UNAVAILABLE    nest, repeated: one per counter this
  *                                     kernel cannot provide
  *         NKSTAT_UNAVAIL_A_COUNTER    string, the counter's name
@@ -181,6 +184,8 @@ enum nkstat_hook_attr {
 	NKSTAT_HOOK_A_NAME,
 	NKSTAT_HOOK_A_KIND,
 	NKSTAT_HOOK_A_ERROR,
+	NKSTAT_HOOK_A_PAD,
+	NKSTAT_HOOK_A_MISSED,
 
 	__NKSTAT_HOOK_A_MAX,
 	NKSTAT_HOOK_A_MAX = __NKSTAT_HOOK_A_MAX - 1
