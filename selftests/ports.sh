@@ -156,16 +156,25 @@ tap_check "timewait: tw_count equals ss and /proc/net/sockstat (30)" \
 tap_check "timewait: tw_owners equals tw_count" \
 	[ "$(field "$sum" tw_owners)" = "$(field "$sum" tw_count)" ]
 
+# delta_run NETNS FIELD MIB SCENARIO ARGS...: a traffic scenario in NETNS;
+# sets out and after (its output, and nkstat -j ports at its end), and
+# d_nk and d_mib, the deltas of ports.FIELD and of nstat's MIB across it.
+delta_run() {
+	local ns=$1 fld=$2 mib=$3 before m0
+	shift 3
+	before=$(ip netns exec "$ns" nkstat -j ports)
+	m0=$(nstat_abs "$ns" "$mib")
+	out=$(ip netns exec "$ns" "${traffic[@]}" "$@" --run "nkstat -j ports")
+	after=$(run_nth "$out" 0)
+	d_mib=$(($(nstat_abs "$ns" "$mib") - m0))
+	d_nk=$(($(field "$after" "$fld") - $(field "$before" "$fld")))
+}
+
 ip netns exec "$TW" sysctl -q -w net.ipv4.tcp_max_tw_buckets=10
-before=$(ip netns exec "$TW" nkstat -j ports)
-ov0=$(nstat_abs "$TW" TcpExtTCPTimeWaitOverflow)
-out=$(ip netns exec "$TW" "${traffic[@]}" timewait --count 25 --run "nkstat -j ports")
-after=$(run_nth "$out" 0)
-ov1=$(nstat_abs "$TW" TcpExtTCPTimeWaitOverflow)
-d_ov=$(($(field "$after" tw_overflows) - $(field "$before" tw_overflows)))
-echo "# tcp_max_tw_buckets 10, 25 closes: tw_overflows +$d_ov, TcpExtTCPTimeWaitOverflow +$((ov1 - ov0)), tw_count $(field "$after" tw_count)"
+delta_run "$TW" tw_overflows TcpExtTCPTimeWaitOverflow timewait --count 25
+echo "# tcp_max_tw_buckets 10, 25 closes: tw_overflows +$d_nk, TcpExtTCPTimeWaitOverflow +$d_mib, tw_count $(field "$after" tw_count)"
 tap_check "timewait: tw_overflows delta equals nstat's TCPTimeWaitOverflow (15)" \
-	[ "$d_ov/$((ov1 - ov0))" = "15/15" ]
+	[ "$d_nk/$d_mib" = "15/15" ]
 tap_check "timewait: tw_count stops at tw_max" \
 	[ "$(field "$after" tw_count)/$(field "$after" tw_max)" = "10/10" ]
 tap_check "timewait: tw_count equals sockstat's tw" \
@@ -173,15 +182,10 @@ tap_check "timewait: tw_count equals sockstat's tw" \
 
 ip netns exec "$RU" sysctl -q -w net.ipv4.tcp_tw_reuse=1 \
 	net.ipv4.ip_local_port_range="41000 41009"
-before=$(ip netns exec "$RU" nkstat -j ports)
-rc0=$(nstat_abs "$RU" TcpExtTWRecycled)
-out=$(ip netns exec "$RU" "${traffic[@]}" reuse --count 10 --run "nkstat -j ports")
-after=$(run_nth "$out" 0)
-rc1=$(nstat_abs "$RU" TcpExtTWRecycled)
-d_ru=$(($(field "$after" tw_reuse) - $(field "$before" tw_reuse)))
-echo "# tw_reuse +$d_ru, TcpExtTWRecycled +$((rc1 - rc0)), reconnected $(json_get 'd["result"]["reconnected"]' <<<"$out")"
+delta_run "$RU" tw_reuse TcpExtTWRecycled reuse --count 10
+echo "# tw_reuse +$d_nk, TcpExtTWRecycled +$d_mib, reconnected $(json_get 'd["result"]["reconnected"]' <<<"$out")"
 tap_check "timewait: tw_reuse delta equals nstat's TWRecycled (10)" \
-	[ "$d_ru/$((rc1 - rc0))" = "10/10" ]
+	[ "$d_nk/$d_mib" = "10/10" ]
 
 # --- 5. isolation: the same ports in two netns ------------------------
 start_bg "$Y" y hold --ports 8000-8004 --owners 2

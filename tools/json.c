@@ -237,6 +237,22 @@ void nks_json_kbool(struct nks_json *j, const char *key, bool v)
 	j->need_comma = true;
 }
 
+void nks_json_list_begin(struct nks_json *j, FILE *f, bool pretty,
+			 const char *key)
+{
+	nks_json_init(j, f, pretty);
+	nks_json_open(j, '{');
+	nks_json_key(j, key);
+	nks_json_open(j, '[');
+}
+
+void nks_json_list_end(struct nks_json *j)
+{
+	nks_json_close(j, ']');
+	nks_json_close(j, '}');
+	nks_json_end(j);
+}
+
 void nks_json_end(struct nks_json *j)
 {
 	nks_json_putc(j, '\n');

@@ -362,10 +362,7 @@ static int nks_cmd_neigh_dev(const struct nks_opts *opts, struct nks_nl *nl)
 	int ret;
 
 	if (opts->json) {
-		nks_json_init(&out.json, stdout, opts->pretty);
-		nks_json_open(&out.json, '{');
-		nks_json_key(&out.json, "neigh_dev");
-		nks_json_open(&out.json, '[');
+		nks_json_list_begin(&out.json, stdout, opts->pretty, "neigh_dev");
 	} else {
 		size_t i;
 
@@ -376,11 +373,8 @@ static int nks_cmd_neigh_dev(const struct nks_opts *opts, struct nks_nl *nl)
 	}
 	ret = nks_nl_cmd(nl, NKSTAT_CMD_GET_NEIGH_DEV, NLM_F_DUMP, 0, 0,
 			 nks_neigh_dev_print, &out);
-	if (opts->json && !ret) {
-		nks_json_close(&out.json, ']');
-		nks_json_close(&out.json, '}');
-		nks_json_end(&out.json);
-	}
+	if (opts->json && !ret)
+		nks_json_list_end(&out.json);
 	return ret;
 }
 

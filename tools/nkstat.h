@@ -98,6 +98,10 @@ void nks_json_kfixed1(struct nks_json *j, const char *key, bool present,
 		      double v);
 void nks_json_kbool(struct nks_json *j, const char *key, bool v);
 void nks_json_end(struct nks_json *j);
+/* A document that is one list: {"KEY": [...]}, then end. */
+void nks_json_list_begin(struct nks_json *j, FILE *f, bool pretty,
+			 const char *key);
+void nks_json_list_end(struct nks_json *j);
 
 /* Commands. */
 int nks_cmd_info(const struct nks_opts *opts, int argc, char **argv);

@@ -415,10 +415,7 @@ static int nks_cmd_ports_list(const struct nks_opts *opts, int argc, char **argv
 	if (ret)
 		return ret;
 	if (opts->json) {
-		nks_json_init(&l.json, stdout, opts->pretty);
-		nks_json_open(&l.json, '{');
-		nks_json_key(&l.json, "ports_list");
-		nks_json_open(&l.json, '[');
+		nks_json_list_begin(&l.json, stdout, opts->pretty, "ports_list");
 	} else {
 		printf("%5s %6s %7s %7s %5s %-9s %s\n", "PORT", "L3MDEV", "OWNERS",
 		       "TW", "ADDRS", "REUSE", "REUSEPORT");
@@ -434,11 +431,8 @@ static int nks_cmd_ports_list(const struct nks_opts *opts, int argc, char **argv
 			nks_port_out(&l, &l.ports[k]);
 	}
 	free(l.ports);
-	if (opts->json && !ret) {
-		nks_json_close(&l.json, ']');
-		nks_json_close(&l.json, '}');
-		nks_json_end(&l.json);
-	}
+	if (opts->json && !ret)
+		nks_json_list_end(&l.json);
 	return ret;
 }
 
