@@ -13,8 +13,8 @@ require_module
 
 traffic=(python3 "$NKSTAT_REPO/selftests/ports_traffic.py")
 p=nks-ports-$$
-CL=$p-cl SV=$p-sv LO=$p-lo TW=$p-tw RU=$p-ru X=$p-x Y=$p-y Z=$p-z
-all_ns=("$CL" "$SV" "$LO" "$TW" "$RU" "$X" "$Y" "$Z")
+CL=$p-cl SV=$p-sv LO=$p-lo TW=$p-tw RU=$p-ru X=$p-x Y=$p-y Z=$p-z V=$p-v
+all_ns=("$CL" "$SV" "$LO" "$TW" "$RU" "$X" "$Y" "$Z" "$V")
 pids=()
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
@@ -205,6 +205,29 @@ tap_check "isolation: a netns with nothing bound has no bind buckets" \
 top=$(ip netns exec "$Y" nkstat -j ports list --top 2 |
 	json_get '" ".join(str(r["owners"]) for r in d["ports_list"])')
 tap_check "list: --top 2 gives the two ports with the most owners" [ "$top" = "2 2" ]
+
+# --- 4. dumps: one port in 70 VRFs, more bind buckets than a batch ----
+# Bound to a VRF, a socket's bind bucket is (port, the VRF's ifindex):
+# 70 of them and one without a VRF make 71 rows for one port, more than
+# the module copies at a time, so the dump resumes inside the port.
+if ip -n "$V" link add vrf-probe type vrf table 999 2>/dev/null; then
+	ip -n "$V" link del vrf-probe
+	vrfs=()
+	for i in $(seq 70); do
+		ip -n "$V" link add "vrf$i" type vrf table $((1000 + i))
+		ip -n "$V" link set "vrf$i" up
+		vrfs+=("vrf$i")
+	done
+	out=$(ip netns exec "$V" "${traffic[@]}" devbind --port 9000 "${vrfs[@]}" \
+		--run "nkstat -j ports list --range 9000" --run "ip -o link show type vrf")
+	got=$(run_nth "$out" 0 | json_get '" ".join(str(i) for i in sorted(r["l3mdev"] for r in d["ports_list"]))')
+	want=$( (echo 0; run_nth "$out" 1 | awk -F': ' 'NF > 1 { print $1 }') | sort -n | paste -sd' ')
+	echo "# l3mdev of port 9000's bind buckets: $got"
+	tap_check "vrf: 71 bind buckets of one port, each l3mdev once" \
+		[ "$(wc -w <<<"$got")/$got" = "71/$want" ]
+else
+	tap_skip "vrf: 71 bind buckets of one port, each l3mdev once" "no VRF support"
+fi
 
 # --- 4. dumps while sockets come and go -------------------------------
 ip netns exec "$Z" "${traffic[@]}" churn --seconds 6 >"/tmp/$p.churn" &

@@ -16,6 +16,8 @@ they are still open, and prints one JSON object on stdout:
   hold --ports LO-HI --owners K     bind K sockets to each port, print
                                     "ready" and sleep until killed
   serve --addr IP:PORT              listen there, print "ready" and sleep
+  devbind --port P DEV...           bind a socket to port P on each DEV
+                                    (SO_BINDTODEVICE), and one on none
   churn --seconds S                 bind and close sockets on random ports
 """
 import argparse
@@ -175,6 +177,17 @@ def serve(args):
     s.close()
 
 
+def devbind(args):
+    keep = []
+    for dev in args.devs + [None]:
+        b = socket.socket()
+        if dev:
+            b.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, dev.encode())
+        b.bind(("0.0.0.0", args.port))
+        keep.append(b)
+    emit({"sockets": len(keep)}, args.run)
+
+
 def churn(args):
     end, n = time.monotonic() + args.seconds, 0
     while time.monotonic() < end:
@@ -207,6 +220,10 @@ def main():
     sp.add_argument("--owners", type=int, default=1)
     sp = sub.add_parser("serve")
     sp.add_argument("--addr", required=True)
+    sp = sub.add_parser("devbind")
+    sp.add_argument("--port", type=int, required=True)
+    sp.add_argument("--run", action="append", default=[])
+    sp.add_argument("devs", nargs="+")
     sp = sub.add_parser("churn")
     sp.add_argument("--seconds", type=float, default=5)
     args = p.parse_args()
