@@ -44,4 +44,14 @@ tap_check "info works in a new netns" [ $? = 0 ]
 tap_check "a new netns counts its own requests" \
 	[ "$(json_get 'd["info"]["netns_requests"]' <<<"$json")" = 1 ]
 
+# -n NETNS asks from inside NETNS, as ip netns exec does.
+json=$(nkstat -n "$ns" -j info)
+tap_check "-n NETNS: the request is counted in that netns" \
+	[ "$(json_get 'd["info"]["netns_requests"]' <<<"$json")" = 2 ]
+ip -n "$ns" link set lo up
+tap_check "-n NETNS: the same ports as ip netns exec NETNS" \
+	[ "$(nkstat -n "$ns" -j ports list)" = "$(ip netns exec "$ns" nkstat -j ports list)" ]
+tap_check "-n NETNS by path: /run/netns/NETNS" \
+	[ "$(nkstat -n "/run/netns/$ns" -j info | json_get 'd["info"]["netns_requests"]')" = 5 ]
+
 tap_done

@@ -5,9 +5,15 @@
  * Objects are looked up in a table, by full name or unique prefix, the
  * way ip(8) does. Exit codes are in nkstat.h and docs/nkstat.8.
  */
+#define _GNU_SOURCE		/* setns() */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <sched.h>
 #include <stdio_ext.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nkstat.h"
 
@@ -54,6 +60,9 @@ static void nks_usage(FILE *f)
 		"Options:\n"
 		"  -j, --json     print JSON\n"
 		"  -p, --pretty   indent JSON (implies --json)\n"
+		"  -n, --netns NETNS\n"
+		"                 query network namespace NETNS (a name under\n"
+		"                 /run/netns, as ip -n takes, or a path)\n"
 		"  -V, --version  print the tool's version\n"
 		"  -h, --help     print this help\n"
 		"\n"
@@ -85,6 +94,38 @@ static int nks_cmd_version(const struct nks_opts *opts, int argc, char **argv)
 	return NKS_EXIT_OK;
 }
 
+/*
+ * Moves this process into network namespace @name: a name under
+ * /run/netns, as ip(8) creates them, or a path such as /proc/PID/ns/net.
+ * The nkstat family answers for the netns of the socket that asks.
+ */
+static int nks_enter_netns(const char *name)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	if (!*name) {
+		fprintf(stderr, "nkstat: -n needs a network namespace name\n");
+		return NKS_EXIT_USAGE;
+	}
+	if (strchr(name, '/'))
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "nkstat: cannot open network namespace '%s' (%s): %s\n",
+			name, path, strerror(errno));
+		return NKS_EXIT_USAGE;
+	}
+	err = setns(fd, CLONE_NEWNET);
+	if (err)
+		fprintf(stderr, "nkstat: cannot enter network namespace '%s': %s\n",
+			name, strerror(errno));
+	close(fd);
+	return err ? NKS_EXIT_USAGE : NKS_EXIT_OK;
+}
+
 /* The command named @name, or its unique prefix; NULL if none or ambiguous. */
 static const struct nks_command *nks_find_command(const char *name)
 {
@@ -109,18 +150,20 @@ int main(int argc, char **argv)
 	static const struct option long_opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
+		{ "netns", required_argument, NULL, 'n' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct nks_command *cmd;
 	struct nks_opts opts = { 0 };
-	int c;
+	const char *netns = NULL;
+	int c, ret;
 
 	/* one thread: stdio need not lock stdout for each of a dump's calls */
 	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+jpVh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jpn:Vh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opts.json = true;
@@ -129,11 +172,18 @@ int main(int argc, char **argv)
 			opts.json = true;
 			opts.pretty = true;
 			break;
+		case 'n':
+			netns = optarg;
+			break;
 		case 'V':
 			return nks_cmd_version(&opts, 0, NULL);
 		case 'h':
 			nks_usage(stdout);
 			return NKS_EXIT_OK;
+		case ':':
+			fprintf(stderr, "nkstat: option '%s' needs a value; try 'nkstat help'\n",
+				argv[optind - 1]);
+			return NKS_EXIT_USAGE;
 		default:
 			fprintf(stderr, "nkstat: unknown option '%s'; try 'nkstat help'\n",
 				argv[optind - 1]);
@@ -142,6 +192,11 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (netns) {
+		ret = nks_enter_netns(netns);
+		if (ret)
+			return ret;
+	}
 
 	if (!argc)
 		return nks_cmd_info(&opts, 0, argv);

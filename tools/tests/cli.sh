@@ -68,6 +68,10 @@ check "ports list inverted range" 1 "" "--range is inverted" -- ports list --ran
 check "ports list range above 65535" 1 "" "--range takes PORT or LO-HI" -- ports list --range 1-65536
 check "ports list negative range" 1 "" "--range takes PORT or LO-HI" -- ports list --range -5
 check "ports list --min-owners not a number" 1 "" "--min-owners takes a count" -- ports list --min-owners many
+check "-n needs a value" 1 "" "^nkstat: option '-n' needs a value" -- -n
+check "-n of a netns that does not exist" 1 "" \
+	"^nkstat: cannot open network namespace 'nks-none' \(/run/netns/nks-none\): No such file or directory" \
+	-- -n nks-none info
 check "global options come first" 1 "" "^nkstat: ports list: unknown argument '-j'" -- ports list -j
 
 # The host kernel here has no nkstat family: the tool must say so.
