@@ -282,11 +282,79 @@ static void nks_info_text(const struct nks_reply *r)
 	}
 }
 
+static void nks_info_prom(const struct nks_reply *r, const struct nks_opts *opts)
+{
+	struct nlattr *a, *h, *g[NKSTAT_GROUP_A_MAX + 1], *hk[NKSTAT_HOOK_A_MAX + 1];
+	char labels[512];
+	uint32_t st;
+	int rem, hrem;
+
+	nks_prom_family("info", "gauge",
+			"1, labelled with the module's, kernel's and tool's versions.");
+	labels[0] = '\0';
+	nks_prom_label(labels, sizeof(labels), "module_version",
+		       nks_or_na(nks_str_attr(r->tb[NKSTAT_A_MODULE_VERSION])));
+	nks_prom_label(labels, sizeof(labels), "kernel_release",
+		       nks_or_na(nks_str_attr(r->tb[NKSTAT_A_KERNEL_RELEASE])));
+	nks_prom_label(labels, sizeof(labels), "tool_version", NKSTAT_VERSION);
+	nks_prom_sample("info", labels, 1);
+
+	if (r->tb[NKSTAT_A_NETNS_REQUESTS]) {
+		nks_prom_family("netns_requests_total", "counter",
+				"Requests the module has served in the netns.");
+		labels[0] = '\0';
+		nks_prom_label(labels, sizeof(labels), "netns", opts->netns);
+		nks_prom_sample("netns_requests_total", labels,
+				nla_get_u64(r->tb[NKSTAT_A_NETNS_REQUESTS]));
+	}
+
+	nks_prom_family("group_state", "gauge",
+			"1 for the state each counter group is in on this kernel, else 0.");
+	nla_for_each_attr(a, r->attrs, r->len, rem) {
+		if (nla_type(a) != NKSTAT_A_GROUP ||
+		    nla_parse_nested(g, NKSTAT_GROUP_A_MAX, a, NULL) ||
+		    !g[NKSTAT_GROUP_A_NAME] || !g[NKSTAT_GROUP_A_STATE])
+			continue;
+		for (st = NKSTAT_GROUP_STATE_ACTIVE; st <= NKSTAT_GROUP_STATE_UNAVAILABLE; st++) {
+			labels[0] = '\0';
+			nks_prom_label(labels, sizeof(labels), "group",
+				       nla_get_string(g[NKSTAT_GROUP_A_NAME]));
+			nks_prom_label(labels, sizeof(labels), "state", nks_state_names[st]);
+			nks_prom_sample("group_state", labels,
+					nla_get_u32(g[NKSTAT_GROUP_A_STATE]) == st);
+		}
+	}
+
+	nks_prom_family("hook_missed_total", "counter",
+			"Hits a kprobe or kretprobe did not handle; the counters it feeds are short by as many.");
+	nla_for_each_attr(a, r->attrs, r->len, rem) {
+		if (nla_type(a) != NKSTAT_A_GROUP ||
+		    nla_parse_nested(g, NKSTAT_GROUP_A_MAX, a, NULL) ||
+		    !g[NKSTAT_GROUP_A_NAME])
+			continue;
+		nla_for_each_nested(h, a, hrem) {
+			if (nla_type(h) != NKSTAT_GROUP_A_HOOK ||
+			    nla_parse_nested(hk, NKSTAT_HOOK_A_MAX, h, NULL) ||
+			    !hk[NKSTAT_HOOK_A_NAME] || !hk[NKSTAT_HOOK_A_MISSED])
+				continue;
+			labels[0] = '\0';
+			nks_prom_label(labels, sizeof(labels), "group",
+				       nla_get_string(g[NKSTAT_GROUP_A_NAME]));
+			nks_prom_label(labels, sizeof(labels), "hook",
+				       nla_get_string(hk[NKSTAT_HOOK_A_NAME]));
+			nks_prom_sample("hook_missed_total", labels,
+					nla_get_u64(hk[NKSTAT_HOOK_A_MISSED]));
+		}
+	}
+}
+
 int nks_info_print(const struct nks_reply *reply, void *arg)
 {
 	const struct nks_opts *opts = arg;
 
-	if (opts->json)
+	if (opts->prom)
+		nks_info_prom(reply, opts);
+	else if (opts->json)
 		nks_info_json(reply, opts->pretty);
 	else
 		nks_info_text(reply);

@@ -60,6 +60,10 @@ static void nks_usage(FILE *f)
 		"Options:\n"
 		"  -j, --json     print JSON\n"
 		"  -p, --pretty   indent JSON (implies --json)\n"
+		"  -o, --output FORMAT\n"
+		"                 text (default), json, or prometheus: text exposition\n"
+		"                 for node_exporter's textfile collector; with no object,\n"
+		"                 every group\n"
 		"  -n, --netns NETNS\n"
 		"                 query network namespace NETNS (a name under\n"
 		"                 /run/netns, as ip -n takes, or a path)\n"
@@ -126,6 +130,27 @@ static int nks_enter_netns(const char *name)
 	return err ? NKS_EXIT_USAGE : NKS_EXIT_OK;
 }
 
+/*
+ * The netns label of Prometheus series: the name given with -n, else
+ * the netns's inode number, as lsns(8) and ip netns identify show it.
+ */
+static const char *nks_netns_label(const char *netns, char *buf, size_t len)
+{
+	char link[64];
+	ssize_t n;
+
+	if (netns)
+		return netns;
+	n = readlink("/proc/self/ns/net", link, sizeof(link) - 1);
+	if (n < 0)
+		return "unknown";
+	link[n] = '\0';
+	/* "net:[4026531840]" */
+	if (sscanf(link, "net:[%63[0-9]]", buf) != 1 || len < 64)
+		snprintf(buf, len, "%s", link);
+	return buf;
+}
+
 /* The command named @name, or its unique prefix; NULL if none or ambiguous. */
 static const struct nks_command *nks_find_command(const char *name)
 {
@@ -151,6 +176,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "netns", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -158,22 +184,34 @@ int main(int argc, char **argv)
 	const struct nks_command *cmd;
 	struct nks_opts opts = { 0 };
 	const char *netns = NULL;
+	char netns_buf[64];
 	int c, ret;
 
 	/* one thread: stdio need not lock stdout for each of a dump's calls */
 	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:jpn:Vh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jpn:o:Vh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opts.json = true;
+			opts.prom = false;
 			break;
 		case 'p':
 			opts.json = true;
+			opts.prom = false;
 			opts.pretty = true;
 			break;
 		case 'n':
 			netns = optarg;
+			break;
+		case 'o':
+			opts.json = !strcmp(optarg, "json");
+			opts.prom = !strcmp(optarg, "prometheus");
+			if (!opts.json && !opts.prom && strcmp(optarg, "text")) {
+				fprintf(stderr, "nkstat: unknown output format '%s' (formats: text json prometheus)\n",
+					optarg);
+				return NKS_EXIT_USAGE;
+			}
 			break;
 		case 'V':
 			return nks_cmd_version(&opts, 0, NULL);
@@ -197,6 +235,9 @@ int main(int argc, char **argv)
 		if (ret)
 			return ret;
 	}
+	opts.netns = nks_netns_label(netns, netns_buf, sizeof(netns_buf));
+	if (opts.prom && !argc)
+		return nks_prom_all(&opts);
 
 	if (!argc)
 		return nks_cmd_info(&opts, 0, argv);

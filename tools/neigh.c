@@ -270,6 +270,94 @@ static void nks_neigh_text(const struct nks_neigh_table *t)
 	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_ALLOC_FAILURES], a));
 }
 
+/* Table-wide values for Prometheus: name, type, help; u64 as is. */
+static const struct {
+	int attr;
+	const char *name;
+	const char *type;
+	const char *help;
+} nks_neigh_prom[] = {
+	{ NKSTAT_NEIGH_A_ENTRIES, "neigh_entries", "gauge",
+	  "Entries in the table, all netns." },
+	{ NKSTAT_NEIGH_A_GC_ENTRIES, "neigh_gc_entries", "gauge",
+	  "Entries the gc thresholds count." },
+	{ NKSTAT_NEIGH_A_GC_THRESH1, "neigh_gc_thresh1", "gauge", "gc_thresh1." },
+	{ NKSTAT_NEIGH_A_GC_THRESH2, "neigh_gc_thresh2", "gauge", "gc_thresh2." },
+	{ NKSTAT_NEIGH_A_GC_THRESH3, "neigh_gc_thresh3", "gauge",
+	  "gc_thresh3: creations beyond it fail when forced gc frees nothing." },
+	{ NKSTAT_NEIGH_A_PERIODIC_GC_RUNS, "neigh_periodic_gc_runs_total", "counter",
+	  "Periodic gc runs." },
+	{ NKSTAT_NEIGH_A_PERIODIC_GC_RECLAIMED, "neigh_periodic_gc_reclaimed_total",
+	  "counter", "Entries periodic gc freed." },
+	{ NKSTAT_NEIGH_A_FORCED_GC_RUNS, "neigh_forced_gc_runs_total", "counter",
+	  "Forced gc runs." },
+	{ NKSTAT_NEIGH_A_FORCED_GC_FAILURES, "neigh_forced_gc_failures_total", "counter",
+	  "Creations refused with the table full (the neighbour table overflows)." },
+	{ NKSTAT_NEIGH_A_FORCED_GC_RUNS_TRACED, "neigh_forced_gc_runs_traced_total",
+	  "counter", "Forced gc runs the module traced (estimate)." },
+	{ NKSTAT_NEIGH_A_FORCED_GC_RECLAIMED, "neigh_forced_gc_reclaimed_total",
+	  "counter", "Entries freed by traced forced gc runs (estimate)." },
+	{ NKSTAT_NEIGH_A_FORCED_GC_BUDGET_HITS, "neigh_forced_gc_budget_hits_total",
+	  "counter", "Traced forced gc runs stopped by their time budget (estimate)." },
+	{ NKSTAT_NEIGH_A_UNRESOLVED_DISCARDS, "neigh_unresolved_discards_total",
+	  "counter", "Packets dropped while waiting for resolution." },
+	{ NKSTAT_NEIGH_A_RES_FAILED, "neigh_res_failed_total", "counter",
+	  "Failed resolutions." },
+};
+
+static void nks_neigh_prom_out(struct nks_neigh_table *tables, int n,
+			       const struct nks_opts *opts)
+{
+	char labels[256];
+	uint64_t v;
+	size_t i;
+	int k;
+
+	for (i = 0; i < NKS_ARRAY_SIZE(nks_neigh_prom); i++) {
+		bool family = false;
+
+		for (k = 0; k < n; k++) {
+			if (!nks_get_u64(tables[k].tb[nks_neigh_prom[i].attr], &v))
+				continue;
+			if (!family)
+				nks_prom_family(nks_neigh_prom[i].name, nks_neigh_prom[i].type,
+						nks_neigh_prom[i].help);
+			family = true;
+			labels[0] = '\0';
+			nks_prom_label(labels, sizeof(labels), "table",
+				       nks_table_names[tables[k].id]);
+			nks_prom_sample(nks_neigh_prom[i].name, labels, v);
+		}
+	}
+	nks_prom_family("neigh_netns_entries", "gauge",
+			"Entries of the netns, by NUD state.");
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < NKS_ARRAY_SIZE(nks_nud_order); i++) {
+			int s = nks_nud_order[i];
+
+			if (!nks_get_u64(tables[k].nud[s], &v))
+				continue;
+			labels[0] = '\0';
+			nks_prom_label(labels, sizeof(labels), "netns", opts->netns);
+			nks_prom_label(labels, sizeof(labels), "table",
+				       nks_table_names[tables[k].id]);
+			nks_prom_label(labels, sizeof(labels), "state", nks_nud_names[s]);
+			nks_prom_sample("neigh_netns_entries", labels, v);
+		}
+	}
+	nks_prom_family("neigh_alloc_failures_total", "counter",
+			"Creations refused in the netns.");
+	for (k = 0; k < n; k++) {
+		if (!nks_get_u64(tables[k].tb[NKSTAT_NEIGH_A_ALLOC_FAILURES], &v))
+			continue;
+		labels[0] = '\0';
+		nks_prom_label(labels, sizeof(labels), "netns", opts->netns);
+		nks_prom_label(labels, sizeof(labels), "table",
+			       nks_table_names[tables[k].id]);
+		nks_prom_sample("neigh_alloc_failures_total", labels, v);
+	}
+}
+
 int nks_neigh_print(const struct nks_reply *r, void *arg)
 {
 	const struct nks_opts *opts = arg;
@@ -278,6 +366,18 @@ int nks_neigh_print(const struct nks_reply *r, void *arg)
 	struct nlattr *a;
 	bool first = true;
 	int rem;
+
+	if (opts->prom) {
+		struct nks_neigh_table tables[NKSTAT_NEIGH_TABLE_MAX];
+		int n = 0;
+
+		a = r->attrs;
+		rem = r->len;
+		while (n < NKSTAT_NEIGH_TABLE_MAX && nks_neigh_next(&a, &rem, &tables[n]))
+			n++;
+		nks_neigh_prom_out(tables, n, opts);
+		return 0;
+	}
 
 	if (opts->json) {
 		nks_json_init(&j, stdout, opts->pretty);
@@ -395,6 +495,10 @@ int nks_cmd_neigh(const struct nks_opts *opts, int argc, char **argv)
 				argv[0]);
 			return NKS_EXIT_USAGE;
 		}
+	}
+	if (argc == 1 && !table && opts->prom) {
+		fprintf(stderr, "nkstat: neigh dev has no Prometheus form (a series per device); use -j\n");
+		return NKS_EXIT_USAGE;
 	}
 	ret = nks_nl_open(&nl);
 	if (ret)

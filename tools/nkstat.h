@@ -23,6 +23,8 @@ enum {
 struct nks_opts {
 	bool json;
 	bool pretty;
+	bool prom;		/* Prometheus text exposition */
+	const char *netns;	/* the netns label of Prometheus series */
 };
 
 /* A netlink session with the nkstat family. */
@@ -118,6 +120,12 @@ int nks_neigh_table_id(const char *name);
  */
 void nks_json_khist(struct nks_json *j, const char *key, struct nlattr *nest);
 void nks_text_hist(const char *title, struct nlattr *nest);
+
+/* Prometheus text exposition: metric "nkstat_NAME", labels "k=\"v\",..." */
+void nks_prom_family(const char *name, const char *type, const char *help);
+void nks_prom_label(char *buf, size_t len, const char *key, const char *value);
+void nks_prom_sample(const char *name, const char *labels, uint64_t v);
+int nks_prom_all(const struct nks_opts *opts);
 
 /* Shared lookups. */
 const char *nks_group_name(uint32_t id);

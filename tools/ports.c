@@ -160,6 +160,70 @@ static void nks_ports_text(struct nlattr **tb)
 	       NKS_FMT(tb[NKSTAT_PORTS_A_TW_REUSE], b));
 }
 
+/* Summary values for Prometheus; all but bhash_size are the netns's. */
+static const struct {
+	int attr;
+	const char *name;
+	const char *type;
+	const char *help;
+} nks_ports_prom[] = {
+	{ NKSTAT_PORTS_A_BHASH_SIZE, "ports_bhash_size", "gauge",
+	  "Buckets of the TCP bind hash, shared by every netns." },
+	{ NKSTAT_PORTS_A_BUCKETS_USED, "ports_bhash_buckets_used", "gauge",
+	  "Bind hash buckets holding the netns's bind buckets." },
+	{ NKSTAT_PORTS_A_BIND_BUCKETS, "ports_bind_buckets", "gauge",
+	  "Bind buckets (ports, per l3mdev) of the netns." },
+	{ NKSTAT_PORTS_A_MAX_CHAIN, "ports_bhash_max_chain", "gauge",
+	  "Most of the netns's bind buckets in one hash bucket." },
+	{ NKSTAT_PORTS_A_OWNERS, "ports_owners", "gauge",
+	  "Sockets bound to a port, TIME_WAIT ones included." },
+	{ NKSTAT_PORTS_A_TW_OWNERS, "ports_tw_owners", "gauge",
+	  "TIME_WAIT sockets bound to a port." },
+	{ NKSTAT_PORTS_A_EPHEMERAL_LO, "ports_ephemeral_low", "gauge",
+	  "ip_local_port_range, low end." },
+	{ NKSTAT_PORTS_A_EPHEMERAL_HI, "ports_ephemeral_high", "gauge",
+	  "ip_local_port_range, high end." },
+	{ NKSTAT_PORTS_A_EPHEMERAL_PORTS_USED, "ports_ephemeral_used", "gauge",
+	  "Ports of ip_local_port_range with an owner." },
+	{ NKSTAT_PORTS_A_CONNECT_EADDRNOTAVAIL, "ports_connect_eaddrnotavail_total",
+	  "counter", "TCP connect() calls that found no free local port (EADDRNOTAVAIL)." },
+	{ NKSTAT_PORTS_A_BIND_EADDRINUSE, "ports_bind_eaddrinuse_total", "counter",
+	  "TCP bind() and listen() calls refused with EADDRINUSE." },
+	{ NKSTAT_PORTS_A_TW_COUNT, "ports_time_wait", "gauge",
+	  "TIME_WAIT sockets (sockstat tw)." },
+	{ NKSTAT_PORTS_A_TW_MAX, "ports_time_wait_max", "gauge",
+	  "net.ipv4.tcp_max_tw_buckets." },
+	{ NKSTAT_PORTS_A_TW_OVERFLOWS, "ports_time_wait_overflows_total", "counter",
+	  "TIME_WAIT sockets not created at the limit (TcpExtTCPTimeWaitOverflow)." },
+	{ NKSTAT_PORTS_A_TW_REUSE, "ports_time_wait_reused_total", "counter",
+	  "TIME_WAIT sockets connect() took over (TcpExtTWRecycled)." },
+};
+
+static void nks_ports_prom_out(struct nlattr **tb, const struct nks_opts *opts)
+{
+	char labels[256];
+	uint64_t v, size;
+	double pct;
+	size_t i;
+
+	for (i = 0; i < NKS_ARRAY_SIZE(nks_ports_prom); i++) {
+		if (!nks_u64(tb[nks_ports_prom[i].attr], &v))
+			continue;
+		labels[0] = '\0';
+		if (nks_ports_prom[i].attr != NKSTAT_PORTS_A_BHASH_SIZE)
+			nks_prom_label(labels, sizeof(labels), "netns", opts->netns);
+		nks_prom_family(nks_ports_prom[i].name, nks_ports_prom[i].type,
+				nks_ports_prom[i].help);
+		nks_prom_sample(nks_ports_prom[i].name, labels, v);
+	}
+	if (nks_ports_eph(tb, &size, &pct)) {
+		labels[0] = '\0';
+		nks_prom_label(labels, sizeof(labels), "netns", opts->netns);
+		nks_prom_family("ports_ephemeral", "gauge", "Ports in ip_local_port_range.");
+		nks_prom_sample("ports_ephemeral", labels, size);
+	}
+}
+
 int nks_ports_print(const struct nks_reply *r, void *arg)
 {
 	struct nlattr *tb[NKSTAT_PORTS_A_MAX + 1] = { NULL };
@@ -167,7 +231,9 @@ int nks_ports_print(const struct nks_reply *r, void *arg)
 
 	if (r->tb[NKSTAT_A_PORTS])
 		nla_parse_nested(tb, NKSTAT_PORTS_A_MAX, r->tb[NKSTAT_A_PORTS], NULL);
-	if (opts->json)
+	if (opts->prom)
+		nks_ports_prom_out(tb, opts);
+	else if (opts->json)
 		nks_ports_json(tb, opts);
 	else
 		nks_ports_text(tb);
@@ -441,8 +507,13 @@ int nks_cmd_ports(const struct nks_opts *opts, int argc, char **argv)
 	struct nks_nl nl;
 	int ret;
 
-	if (argc && !strcmp(argv[0], "list"))
+	if (argc && !strcmp(argv[0], "list")) {
+		if (opts->prom) {
+			fprintf(stderr, "nkstat: ports list has no Prometheus form (a series per port); use -j\n");
+			return NKS_EXIT_USAGE;
+		}
 		return nks_cmd_ports_list(opts, argc - 1, argv + 1);
+	}
 	if (argc) {
 		fprintf(stderr, "nkstat: ports takes no argument but 'list' (got '%s')\n",
 			argv[0]);

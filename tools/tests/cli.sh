@@ -72,6 +72,9 @@ check "-n needs a value" 1 "" "^nkstat: option '-n' needs a value" -- -n
 check "-n of a netns that does not exist" 1 "" \
 	"^nkstat: cannot open network namespace 'nks-none' \(/run/netns/nks-none\): No such file or directory" \
 	-- -n nks-none info
+check "unknown output format" 1 "" "^nkstat: unknown output format 'yaml' \(formats: text json prometheus\)" -- -o yaml
+check "ports list has no Prometheus form" 1 "" "^nkstat: ports list has no Prometheus form" -- -o prometheus ports list
+check "neigh dev has no Prometheus form" 1 "" "^nkstat: neigh dev has no Prometheus form" -- -o prometheus neigh dev
 check "global options come first" 1 "" "^nkstat: ports list: unknown argument '-j'" -- ports list -j
 
 # The host kernel here has no nkstat family: the tool must say so.
@@ -86,6 +89,7 @@ else
 	check "neigh without the module" 3 "" "not loaded" -- -j neigh arp
 	check "ports without the module" 3 "" "not loaded" -- -j ports
 	check "ports list without the module" 3 "" "not loaded" -- ports list --ephemeral
+	check "prometheus without the module" 3 "" "not loaded" -- -o prometheus
 fi
 
 echo "1..$n"

@@ -1,0 +1,103 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# nkstat -o prometheus against Prometheus's own tools: promtool's
+# linter, and a real node_exporter whose textfile collector reads the
+# output, as a fleet would run it. Values must match nkstat -j.
+
+# shellcheck source=selftests/lib.sh
+source "$(dirname "$0")/lib.sh"
+require_module
+command -v promtool >/dev/null || skip_all "no promtool (package prometheus; run scripts/deps)"
+command -v prometheus-node-exporter >/dev/null ||
+	skip_all "no prometheus-node-exporter (run scripts/deps)"
+
+ns=nks-prom-$$
+dir=$(mktemp -d)
+exporter=
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+	[ -n "$exporter" ] && kill "$exporter" 2>/dev/null
+	wait 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+# something to count: a port exhausted in the netns
+ip netns exec "$ns" sysctl -q -w net.ipv4.ip_local_port_range="40000 40009"
+ip netns exec "$ns" python3 -c '
+import socket
+srv = socket.socket(); srv.bind(("127.0.0.1", 5000)); srv.listen(64)
+held = []
+for _ in range(12):
+    c = socket.socket()
+    try:
+        c.connect(("127.0.0.1", 5000)); held.append(c)
+    except OSError:
+        pass'
+
+prom=$(nkstat -n "$ns" -o prometheus)
+echo "$prom" >"$dir/all.prom"
+tap_check "promtool check metrics finds no problem" \
+	promtool check metrics <"$dir/all.prom"
+tap_check "every family has HELP and TYPE, counters end in _total" \
+	python3 - "$dir/all.prom" <<'PY'
+import re, sys
+help, typ = {}, {}
+ok = True
+for line in open(sys.argv[1]):
+    m = re.match(r"# (HELP|TYPE) (\S+) (.*)", line)
+    if m:
+        (help if m[1] == "HELP" else typ)[m[2]] = m[3]
+    elif line.strip():
+        name = re.match(r"[a-zA-Z_:][a-zA-Z0-9_:]*", line)[0]
+        if name not in help or name not in typ:
+            print("# no HELP/TYPE for", name); ok = False
+        elif (typ[name] == "counter") != name.endswith("_total"):
+            print("# counter naming:", name, typ[name]); ok = False
+sys.exit(0 if ok and typ else 1)
+PY
+# shellcheck disable=SC2317 # run through tap_check
+no_label() { ! grep -Eq "$1" "$dir/all.prom"; }
+tap_check "no per-port or per-device labels" no_label '(port|ifindex|dev|ifname)='
+
+json=$(nkstat -n "$ns" -j ports)
+series() { awk -v s="$1" '$1 == s { print $2 }' "$dir/all.prom"; }
+tap_check "values equal nkstat -j: connect_eaddrnotavail" \
+	[ "$(series "nkstat_ports_connect_eaddrnotavail_total{netns=\"$ns\"}")" = \
+	  "$(json_get 'd["ports"]["connect_eaddrnotavail"]' <<<"$json")" ]
+tap_check "values equal nkstat -j: bind_buckets" \
+	[ "$(series "nkstat_ports_bind_buckets{netns=\"$ns\"}")" = \
+	  "$(json_get 'd["ports"]["bind_buckets"]' <<<"$json")" ]
+tap_check "the exhausted range shows: 2 connect() failures" \
+	[ "$(series "nkstat_ports_connect_eaddrnotavail_total{netns=\"$ns\"}")" = 2 ]
+tap_check "group states: one state per group is 1" \
+	[ "$(grep -c '^nkstat_group_state{.*} 1$' "$dir/all.prom")" = 3 ]
+
+# node_exporter reads a textfile directory, as the textfile collector is
+# meant to be fed: written elsewhere, then renamed in.
+ip link set lo up
+mkdir "$dir/textfile"
+nkstat -o prometheus >"$dir/nkstat.prom.tmp" && mv "$dir/nkstat.prom.tmp" "$dir/textfile/nkstat.prom"
+port=$((20000 + RANDOM % 20000))
+prometheus-node-exporter --web.listen-address="127.0.0.1:$port" \
+	--collector.disable-defaults --collector.textfile \
+	--collector.textfile.directory="$dir/textfile" >"$dir/exporter.log" 2>&1 &
+exporter=$!
+scrape=
+for _ in $(seq 100); do
+	scrape=$(python3 -c 'import sys, urllib.request
+print(urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=5).read().decode())' \
+		"$port" 2>/dev/null) && break
+	sleep 0.2
+done
+tap_check "node_exporter serves the nkstat series" grep -q '^nkstat_info{' <<<"$scrape"
+tap_check "node_exporter reports no textfile scrape error" \
+	grep -qx 'node_textfile_scrape_error 0' <<<"$scrape"
+tap_check "node_exporter carries every nkstat family" \
+	[ "$(grep -c '^# TYPE nkstat_' <<<"$scrape")" = "$(grep -c '^# TYPE nkstat_' "$dir/textfile/nkstat.prom")" ]
+[ "$(grep -c '^nkstat_' <<<"$scrape")" -gt 0 ] || sed 's/^/# /' "$dir/exporter.log"
+
+tap_done
