@@ -185,7 +185,7 @@ int main(int argc, char **argv)
 	struct nks_opts opts = { 0 };
 	const char *netns = NULL;
 	char netns_buf[64];
-	int c, ret;
+	int c;
 
 	/* one thread: stdio need not lock stdout for each of a dump's calls */
 	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
@@ -231,7 +231,8 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (netns) {
-		ret = nks_enter_netns(netns);
+		int ret = nks_enter_netns(netns);
+
 		if (ret)
 			return ret;
 	}
