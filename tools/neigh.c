@@ -77,14 +77,6 @@ int nks_neigh_table_id(const char *name)
 	return -1;
 }
 
-static bool nks_get_u64(struct nlattr *a, uint64_t *v)
-{
-	if (!a)
-		return false;
-	*v = nla_get_u64(a);
-	return true;
-}
-
 struct nks_neigh_table {
 	uint32_t id;
 	struct nlattr *tb[NKSTAT_NEIGH_A_MAX + 1];
@@ -128,8 +120,8 @@ static bool nks_neigh_headroom(const struct nks_neigh_table *t, int64_t *room)
 {
 	uint64_t thresh3, gc_entries;
 
-	if (!nks_get_u64(t->tb[NKSTAT_NEIGH_A_GC_THRESH3], &thresh3) ||
-	    !nks_get_u64(t->tb[NKSTAT_NEIGH_A_GC_ENTRIES], &gc_entries))
+	if (!nks_attr_u64(t->tb[NKSTAT_NEIGH_A_GC_THRESH3], &thresh3) ||
+	    !nks_attr_u64(t->tb[NKSTAT_NEIGH_A_GC_ENTRIES], &gc_entries))
 		return false;
 	*room = (int64_t)thresh3 - (int64_t)gc_entries;
 	return true;
@@ -147,7 +139,7 @@ static void nks_neigh_json_states(struct nks_json *j,
 	nks_json_open(j, '{');
 	for (i = 0; i < NKS_ARRAY_SIZE(nks_nud_order); i++) {
 		int s = nks_nud_order[i];
-		bool have = nks_get_u64(t->nud[s], &v);
+		bool have = nks_attr_u64(t->nud[s], &v);
 
 		nks_json_ku64(j, nks_nud_names[s], have, have ? v : 0);
 		if (have)
@@ -185,17 +177,6 @@ static void nks_neigh_json(struct nks_json *j, const struct nks_neigh_table *t)
 	nks_json_close(j, '}');
 }
 
-/* "%llu" of an attribute, or "n/a". */
-static const char *nks_fmt(struct nlattr *a, char *buf, size_t len)
-{
-	if (!a)
-		return "n/a";
-	snprintf(buf, len, "%llu", (unsigned long long)nla_get_u64(a));
-	return buf;
-}
-
-#define NKS_FMT(a, buf) nks_fmt(a, buf, sizeof(buf))
-
 static void nks_neigh_text_table(const struct nks_neigh_table *t)
 {
 	char a[24], b[24], c[24], d[24];
@@ -217,7 +198,7 @@ static void nks_neigh_text_table(const struct nks_neigh_table *t)
 	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_GC_THRESH3], c),
 	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_GC_INTERVAL_MS], d));
 	if (nks_neigh_headroom(t, &room) &&
-	    nks_get_u64(t->tb[NKSTAT_NEIGH_A_GC_THRESH3], &thresh3) && thresh3)
+	    nks_attr_u64(t->tb[NKSTAT_NEIGH_A_GC_THRESH3], &thresh3) && thresh3)
 		printf("  %-26s %lld (%.1f%% of gc_thresh3)\n", "headroom",
 		       (long long)room, 100.0 * (double)room / (double)thresh3);
 	else
@@ -236,7 +217,7 @@ static void nks_neigh_text_table(const struct nks_neigh_table *t)
 			    t->tb[NKSTAT_NEIGH_A_FORCED_GC_RECLAIM_HIST]);
 	nks_text_hist("forced gc latency (us)",
 			    t->tb[NKSTAT_NEIGH_A_FORCED_GC_LATENCY_HIST]);
-	if (nks_get_u64(t->tb[NKSTAT_NEIGH_A_LAST_OVERFLOW_AGE_MS], &v))
+	if (nks_attr_u64(t->tb[NKSTAT_NEIGH_A_LAST_OVERFLOW_AGE_MS], &v))
 		printf("  %-26s %.1f s ago\n", "last overflow", v / 1000.0);
 	else
 		printf("  %-26s %s\n", "last overflow",
@@ -262,7 +243,7 @@ static void nks_neigh_text(const struct nks_neigh_table *t)
 		int s = nks_nud_order[i];
 
 		printf(" %s %s", nks_nud_names[s], NKS_FMT(t->nud[s], a));
-		if (nks_get_u64(t->nud[s], &v))
+		if (nks_attr_u64(t->nud[s], &v))
 			total += v;
 	}
 	printf(" (total %llu)\n", (unsigned long long)total);
@@ -317,7 +298,7 @@ static void nks_neigh_prom_out(struct nks_neigh_table *tables, int n,
 		bool family = false;
 
 		for (k = 0; k < n; k++) {
-			if (!nks_get_u64(tables[k].tb[nks_neigh_prom[i].attr], &v))
+			if (!nks_attr_u64(tables[k].tb[nks_neigh_prom[i].attr], &v))
 				continue;
 			if (!family)
 				nks_prom_family(nks_neigh_prom[i].name, nks_neigh_prom[i].type,
@@ -335,7 +316,7 @@ static void nks_neigh_prom_out(struct nks_neigh_table *tables, int n,
 		for (i = 0; i < NKS_ARRAY_SIZE(nks_nud_order); i++) {
 			int s = nks_nud_order[i];
 
-			if (!nks_get_u64(tables[k].nud[s], &v))
+			if (!nks_attr_u64(tables[k].nud[s], &v))
 				continue;
 			labels[0] = '\0';
 			nks_prom_label(labels, sizeof(labels), "netns", opts->netns);
@@ -348,7 +329,7 @@ static void nks_neigh_prom_out(struct nks_neigh_table *tables, int n,
 	nks_prom_family("neigh_alloc_failures_total", "counter",
 			"Creations refused in the netns.");
 	for (k = 0; k < n; k++) {
-		if (!nks_get_u64(tables[k].tb[NKSTAT_NEIGH_A_ALLOC_FAILURES], &v))
+		if (!nks_attr_u64(tables[k].tb[NKSTAT_NEIGH_A_ALLOC_FAILURES], &v))
 			continue;
 		labels[0] = '\0';
 		nks_prom_label(labels, sizeof(labels), "netns", opts->netns);
@@ -440,7 +421,7 @@ static int nks_neigh_dev_print(const struct nks_reply *r, void *arg)
 		}
 		total = 0;
 		for (i = 0; i < NKS_ARRAY_SIZE(nks_nud_order); i++) {
-			if (nks_get_u64(t.nud[nks_nud_order[i]], &v))
+			if (nks_attr_u64(t.nud[nks_nud_order[i]], &v))
 				total += v;
 		}
 		printf("%-16s %7u %-6s %7llu", ifname ? nla_get_string(ifname) : "n/a",

@@ -57,6 +57,12 @@ void nks_nl_close(struct nks_nl *nl);
 int nks_nl_cmd(struct nks_nl *nl, uint8_t cmd, int flags, int attr,
 	       uint32_t val, nks_reply_fn fn, void *arg);
 
+/* A u64 attribute's value into *@v; false if it is absent. */
+bool nks_attr_u64(struct nlattr *a, uint64_t *v);
+/* A u64 attribute in decimal, or "n/a" if it is absent. */
+const char *nks_attr_fmt(struct nlattr *a, char *buf, size_t len);
+#define NKS_FMT(a, buf) nks_attr_fmt(a, buf, sizeof(buf))
+
 /* An attribute of a request. */
 enum { NKS_ATTR_U16, NKS_ATTR_U32, NKS_ATTR_FLAG };
 struct nks_attr {

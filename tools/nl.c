@@ -280,3 +280,19 @@ int nks_nl_cmd(struct nks_nl *nl, uint8_t cmd, int flags, int attr,
 
 	return nks_nl_cmd_attrs(nl, cmd, flags, &a, attr ? 1 : 0, fn, arg);
 }
+
+bool nks_attr_u64(struct nlattr *a, uint64_t *v)
+{
+	if (!a)
+		return false;
+	*v = nla_get_u64(a);
+	return true;
+}
+
+const char *nks_attr_fmt(struct nlattr *a, char *buf, size_t len)
+{
+	if (!a)
+		return "n/a";
+	snprintf(buf, len, "%llu", (unsigned long long)nla_get_u64(a));
+	return buf;
+}

@@ -41,20 +41,12 @@ static const struct {
 	{ NKSTAT_PORTS_A_TW_REUSE, "tw_reuse" },
 };
 
-static bool nks_u64(struct nlattr *a, uint64_t *v)
-{
-	if (!a)
-		return false;
-	*v = nla_get_u64(a);
-	return true;
-}
-
 /* 100 * @num / @den, if both are present and @den is not 0. */
 static bool nks_pct(struct nlattr *num, struct nlattr *den, double *pct)
 {
 	uint64_t n, d;
 
-	if (!nks_u64(num, &n) || !nks_u64(den, &d) || !d)
+	if (!nks_attr_u64(num, &n) || !nks_attr_u64(den, &d) || !d)
 		return false;
 	*pct = 100.0 * (double)n / (double)d;
 	return true;
@@ -65,25 +57,15 @@ static bool nks_ports_eph(struct nlattr **tb, uint64_t *size, double *pct)
 {
 	uint64_t lo, hi, used;
 
-	if (!nks_u64(tb[NKSTAT_PORTS_A_EPHEMERAL_LO], &lo) ||
-	    !nks_u64(tb[NKSTAT_PORTS_A_EPHEMERAL_HI], &hi) || hi < lo)
+	if (!nks_attr_u64(tb[NKSTAT_PORTS_A_EPHEMERAL_LO], &lo) ||
+	    !nks_attr_u64(tb[NKSTAT_PORTS_A_EPHEMERAL_HI], &hi) || hi < lo)
 		return false;
 	*size = hi - lo + 1;
-	if (!nks_u64(tb[NKSTAT_PORTS_A_EPHEMERAL_PORTS_USED], &used))
+	if (!nks_attr_u64(tb[NKSTAT_PORTS_A_EPHEMERAL_PORTS_USED], &used))
 		return false;
 	*pct = 100.0 * (double)used / (double)*size;
 	return true;
 }
-
-static const char *nks_fmt(struct nlattr *a, char *buf, size_t len)
-{
-	if (!a)
-		return "n/a";
-	snprintf(buf, len, "%llu", (unsigned long long)nla_get_u64(a));
-	return buf;
-}
-
-#define NKS_FMT(a, buf) nks_fmt(a, buf, sizeof(buf))
 
 /* " (12.5%)", with a marker when high. */
 static const char *nks_fmt_pct(bool have, double pct, char *buf, size_t len)
@@ -207,7 +189,7 @@ static void nks_ports_prom_out(struct nlattr **tb, const struct nks_opts *opts)
 	size_t i;
 
 	for (i = 0; i < NKS_ARRAY_SIZE(nks_ports_prom); i++) {
-		if (!nks_u64(tb[nks_ports_prom[i].attr], &v))
+		if (!nks_attr_u64(tb[nks_ports_prom[i].attr], &v))
 			continue;
 		labels[0] = '\0';
 		if (nks_ports_prom[i].attr != NKSTAT_PORTS_A_BHASH_SIZE)
