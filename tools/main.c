@@ -28,6 +28,8 @@ static int nks_cmd_help(const struct nks_opts *opts, int argc, char **argv);
 static int nks_cmd_version(const struct nks_opts *opts, int argc, char **argv);
 
 static const struct nks_command nks_commands[] = {
+	{ "summary", nks_cmd_summary, "",
+	  "every group on one screen, with a verdict for each limit that is close" },
 	{ "info", nks_cmd_info, "[GROUP]",
 	  "module and kernel version, and each counter group's state" },
 	{ "neigh", nks_cmd_neigh, "[TABLE|dev]",
@@ -49,7 +51,7 @@ static void nks_usage(FILE *f)
 		"\n"
 		"Reports network-stack counters from the nkstat kernel module.\n"
 		"\n"
-		"Objects (a unique prefix is enough; the default is 'info'):\n");
+		"Objects (a unique prefix is enough; the default is 'summary'):\n");
 	for (i = 0; i < NKS_N_COMMANDS; i++)
 		fprintf(f, "  %-8s %-12s %s\n", nks_commands[i].name,
 			nks_commands[i].args, nks_commands[i].help);
@@ -237,11 +239,9 @@ int main(int argc, char **argv)
 			return ret;
 	}
 	opts.netns = nks_netns_label(netns, netns_buf, sizeof(netns_buf));
-	if (opts.prom && !argc)
-		return nks_prom_all(&opts);
 
 	if (!argc)
-		return nks_cmd_info(&opts, 0, argv);
+		return nks_cmd_summary(&opts, 0, argv);
 	cmd = nks_find_command(argv[0]);
 	if (!cmd) {
 		fprintf(stderr, "nkstat: unknown object '%s'; try 'nkstat help'\n",

@@ -112,6 +112,7 @@ void nks_json_list_begin(struct nks_json *j, FILE *f, bool pretty,
 void nks_json_list_end(struct nks_json *j);
 
 /* Commands. */
+int nks_cmd_summary(const struct nks_opts *opts, int argc, char **argv);
 int nks_cmd_info(const struct nks_opts *opts, int argc, char **argv);
 int nks_cmd_neigh(const struct nks_opts *opts, int argc, char **argv);
 int nks_cmd_ports(const struct nks_opts *opts, int argc, char **argv);

@@ -50,6 +50,7 @@ echo "TAP version 13"
 check "version flag" 0 "^nkstat $VERSION\$" "" -- --version
 check "version object" 0 "^nkstat $VERSION\$" "" -- version
 check "help lists objects and exit codes" 0 "info .*GROUP" "" -- help
+check "summary takes no arguments" 1 "" "^nkstat: summary takes no arguments" -- summary now
 check "help lists groups" 0 "Groups: neigh ports tcp" "" -- --help
 check "unknown object" 1 "" "^nkstat: unknown object 'frobnicate'" -- frobnicate
 check "unknown option" 1 "" "^nkstat: unknown option '--frob'" -- --frob
@@ -85,7 +86,7 @@ else
 	check "module not loaded message" 3 "" \
 		"^nkstat: the nkstat kernel module is not loaded; load it with 'modprobe nkstat'" -- info
 	check "module not loaded, json" 3 "" "not loaded" -- -j info
-	check "default object is info" 3 "" "not loaded" --
+	check "default object is summary" 3 "" "not loaded" --
 	check "neigh without the module" 3 "" "not loaded" -- -j neigh arp
 	check "ports without the module" 3 "" "not loaded" -- -j ports
 	check "ports list without the module" 3 "" "not loaded" -- ports list --ephemeral
