@@ -39,6 +39,11 @@ const char *nks_group_name(uint32_t id)
 	return id < NKS_ARRAY_SIZE(nks_group_names) ? nks_group_names[id] : NULL;
 }
 
+const char *nks_group_state_name(uint32_t state)
+{
+	return state < NKS_ARRAY_SIZE(nks_state_names) ? nks_state_names[state] : NULL;
+}
+
 int nks_group_id(const char *name)
 {
 	size_t i;

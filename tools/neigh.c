@@ -25,10 +25,7 @@ static const char *const nks_table_caches[] = {
 };
 
 /* Table-wide u64 values, in output order, with their JSON names. */
-static const struct {
-	int attr;
-	const char *name;
-} nks_neigh_fields[] = {
+static const struct nks_field nks_neigh_fields[] = {
 	{ NKSTAT_NEIGH_A_ENTRIES, "entries" },
 	{ NKSTAT_NEIGH_A_GC_ENTRIES, "gc_entries" },
 	{ NKSTAT_NEIGH_A_GC_THRESH1, "gc_thresh1" },
@@ -65,6 +62,11 @@ static const int nks_nud_order[] = {
 	NKSTAT_NUD_A_DELAY, NKSTAT_NUD_A_PROBE, NKSTAT_NUD_A_FAILED,
 	NKSTAT_NUD_A_NOARP, NKSTAT_NUD_A_PERMANENT, NKSTAT_NUD_A_NONE,
 };
+
+const char *nks_neigh_table_name(uint32_t id)
+{
+	return id < NKS_ARRAY_SIZE(nks_table_names) ? nks_table_names[id] : NULL;
+}
 
 int nks_neigh_table_id(const char *name)
 {
@@ -252,12 +254,7 @@ static void nks_neigh_text(const struct nks_neigh_table *t)
 }
 
 /* Table-wide values for Prometheus: name, type, help; u64 as is. */
-static const struct {
-	int attr;
-	const char *name;
-	const char *type;
-	const char *help;
-} nks_neigh_prom[] = {
+static const struct nks_prom_field nks_neigh_prom[] = {
 	{ NKSTAT_NEIGH_A_ENTRIES, "neigh_entries", "gauge",
 	  "Entries in the table, all netns." },
 	{ NKSTAT_NEIGH_A_GC_ENTRIES, "neigh_gc_entries", "gauge",

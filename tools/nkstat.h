@@ -57,6 +57,20 @@ void nks_nl_close(struct nks_nl *nl);
 int nks_nl_cmd(struct nks_nl *nl, uint8_t cmd, int flags, int attr,
 	       uint32_t val, nks_reply_fn fn, void *arg);
 
+/* A u64 attribute of a reply and its JSON name. */
+struct nks_field {
+	int attr;
+	const char *name;
+};
+
+/* ... and its Prometheus metric: name (after "nkstat_"), type, help. */
+struct nks_prom_field {
+	int attr;
+	const char *name;
+	const char *type;
+	const char *help;
+};
+
 /* A u64 attribute's value into *@v; false if it is absent. */
 bool nks_attr_u64(struct nlattr *a, uint64_t *v);
 /* A u64 attribute in decimal, or "n/a" if it is absent. */
@@ -136,6 +150,9 @@ int nks_prom_all(const struct nks_opts *opts);
 
 /* Shared lookups. */
 const char *nks_group_name(uint32_t id);
+/* These return NULL for a value this tool does not know. */
+const char *nks_group_state_name(uint32_t state);
+const char *nks_neigh_table_name(uint32_t id);
 int nks_group_id(const char *name);
 void nks_print_groups(FILE *f);
 

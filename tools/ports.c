@@ -20,10 +20,7 @@
 #define NKS_PORTS_HIGH_PCT 80.0
 
 /* Summary u64 values, in JSON order, with their names. */
-static const struct {
-	int attr;
-	const char *name;
-} nks_ports_fields[] = {
+static const struct nks_field nks_ports_fields[] = {
 	{ NKSTAT_PORTS_A_BHASH_SIZE, "bhash_size" },
 	{ NKSTAT_PORTS_A_BUCKETS_USED, "buckets_used" },
 	{ NKSTAT_PORTS_A_BIND_BUCKETS, "bind_buckets" },
@@ -143,12 +140,7 @@ static void nks_ports_text(struct nlattr **tb)
 }
 
 /* Summary values for Prometheus; all but bhash_size are the netns's. */
-static const struct {
-	int attr;
-	const char *name;
-	const char *type;
-	const char *help;
-} nks_ports_prom[] = {
+static const struct nks_prom_field nks_ports_prom[] = {
 	{ NKSTAT_PORTS_A_BHASH_SIZE, "ports_bhash_size", "gauge",
 	  "Buckets of the TCP bind hash, shared by every netns." },
 	{ NKSTAT_PORTS_A_BUCKETS_USED, "ports_bhash_buckets_used", "gauge",

@@ -33,16 +33,6 @@ struct nks_summary {
 	bool have_eph, have_connect, have_tw;
 };
 
-static const char *const nks_sum_tables[] = {
-	[NKSTAT_NEIGH_TABLE_ARP] = "arp", [NKSTAT_NEIGH_TABLE_NDISC] = "ndisc",
-};
-
-static const char *const nks_sum_states[] = {
-	[NKSTAT_GROUP_STATE_ACTIVE] = "active",
-	[NKSTAT_GROUP_STATE_PARTIAL] = "partial",
-	[NKSTAT_GROUP_STATE_UNAVAILABLE] = "unavailable",
-};
-
 static int nks_sum_info(const struct nks_reply *r, void *arg)
 {
 	struct nlattr *a, *g[NKSTAT_GROUP_A_MAX + 1];
@@ -68,8 +58,7 @@ static int nks_sum_info(const struct nks_reply *r, void *arg)
 			continue;
 		s->reporting[id] = st != NKSTAT_GROUP_STATE_UNAVAILABLE;
 		snprintf(s->state[id], sizeof(s->state[id]), "%s%s%s",
-			 st <= NKSTAT_GROUP_STATE_MAX && nks_sum_states[st] ?
-			 nks_sum_states[st] : "unknown",
+			 nks_group_state_name(st) ? nks_group_state_name(st) : "unknown",
 			 g[NKSTAT_GROUP_A_REASON] ? ": " : "",
 			 g[NKSTAT_GROUP_A_REASON] ?
 			 nla_get_string(g[NKSTAT_GROUP_A_REASON]) : "");
@@ -220,10 +209,10 @@ static void nks_sum_text(const struct nks_summary *s, const struct nks_verdict *
 			continue;
 		if (t->hidden)
 			printf("%s%s: table-wide values hidden", id > 1 ? "; " : "",
-			       nks_sum_tables[id]);
+			       nks_neigh_table_name(id));
 		else
 			printf("%s%s: %llu of gc_thresh3 %llu (%.1f%%)", id > 1 ? "; " : "",
-			       nks_sum_tables[id], (unsigned long long)t->gc_entries,
+			       nks_neigh_table_name(id), (unsigned long long)t->gc_entries,
 			       (unsigned long long)t->thresh3,
 			       nks_pct_of(t->gc_entries, t->thresh3));
 		if (t->have_refused)
