@@ -147,8 +147,8 @@ static const char *nks_netns_label(const char *netns, char *buf, size_t len)
 	if (n < 0)
 		return "unknown";
 	link[n] = '\0';
-	/* "net:[4026531840]" */
-	if (sscanf(link, "net:[%63[0-9]]", buf) != 1 || len < 64)
+	/* "net:[4026531840]": sscanf() writes up to 64 bytes */
+	if (len < 64 || sscanf(link, "net:[%63[0-9]]", buf) != 1)
 		snprintf(buf, len, "%s", link);
 	return buf;
 }
