@@ -54,4 +54,10 @@ tap_check "-n NETNS: the same ports as ip netns exec NETNS" \
 tap_check "-n NETNS by path: /run/netns/NETNS" \
 	[ "$(nkstat -n "/run/netns/$ns" -j info | json_get 'd["info"]["netns_requests"]')" = 5 ]
 
+# completion asks the tool, which knows the netns names and the groups
+tap_check "completion: -n offers the network namespaces" \
+	grep -qx "$ns" <<<"$(nkstat __complete -n)"
+tap_check "completion: info offers the module's groups" \
+	[ "$(nkstat __complete info | paste -sd' ')" = "neigh ports tcp" ]
+
 tap_done

@@ -242,6 +242,14 @@ int main(int argc, char **argv)
 
 	if (!argc)
 		return nks_cmd_summary(&opts, 0, argv);
+	if (!strcmp(argv[0], "__complete")) {
+		const char *names[NKS_N_COMMANDS + 1] = { NULL };
+		size_t i;
+
+		for (i = 0; i < NKS_N_COMMANDS; i++)
+			names[i] = nks_commands[i].name;
+		return nks_complete(argc - 1, argv + 1, names);
+	}
 	cmd = nks_find_command(argv[0]);
 	if (!cmd) {
 		fprintf(stderr, "nkstat: unknown object '%s'; try 'nkstat help'\n",

@@ -148,6 +148,9 @@ void nks_prom_label(char *buf, size_t len, const char *key, const char *value);
 void nks_prom_sample(const char *name, const char *labels, uint64_t v);
 int nks_prom_all(const struct nks_opts *opts);
 
+/* nkstat __complete WORD...: candidates for the next word, one per line. */
+int nks_complete(int argc, char **argv, const char *const *objects);
+
 /* Shared lookups. */
 const char *nks_group_name(uint32_t id);
 /* These return NULL for a value this tool does not know. */

@@ -78,6 +78,36 @@ check "ports list has no Prometheus form" 1 "" "^nkstat: ports list has no Prome
 check "neigh dev has no Prometheus form" 1 "" "^nkstat: neigh dev has no Prometheus form" -- -o prometheus neigh dev
 check "global options come first" 1 "" "^nkstat: ports list: unknown argument '-j'" -- ports list -j
 
+# Bash completion asks the tool: complete WORD... prints what it offers
+# after WORD..., through the real completion function.
+# shellcheck source=tools/nkstat.bash-completion
+source "$(dirname "$0")/../nkstat.bash-completion"
+complete_words() {
+	COMP_WORDS=("$NKSTAT" "$@")
+	COMP_CWORD=$#
+	_nkstat
+	printf '%s\n' "${COMPREPLY[*]}"
+}
+check_completion() {	# check_completion NAME WANT WORD...
+	local name=$1 want=$2 got
+	shift 2
+	got=$(complete_words "$@")
+	n=$((n + 1))
+	if [ "$got" = "$want" ]; then
+		echo "ok $n completion: $name"
+	else
+		echo "not ok $n completion: $name # got '$got', want '$want'"
+		failed=$((failed + 1))
+	fi
+}
+check_completion "objects" "summary info neigh ports version help" ""
+check_completion "a prefix" "neigh" ne
+check_completion "output formats" "text json prometheus" -o ""
+check_completion "neigh's arguments" "arp ndisc dev" neigh ""
+check_completion "after the options" "list" -j -n x ports ""
+check_completion "ports list options" "--range" ports list --r
+check_completion "global options, once a word starts with -" "--netns" --ne
+
 # The host kernel here has no nkstat family: the tool must say so.
 if [ -e /sys/module/nkstat ]; then
 	n=$((n + 1))
@@ -91,6 +121,7 @@ else
 	check "ports without the module" 3 "" "not loaded" -- -j ports
 	check "ports list without the module" 3 "" "not loaded" -- ports list --ephemeral
 	check "prometheus without the module" 3 "" "not loaded" -- -o prometheus
+	check_completion "groups, without the module: the tool's own list" "neigh ports tcp" info ""
 fi
 
 echo "1..$n"
