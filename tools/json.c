@@ -205,15 +205,14 @@ void nks_json_ki64(struct nks_json *j, const char *key, bool present,
 		   int64_t v)
 {
 	nks_json_key(j, key);
-	nks_json_begin(j);
 	if (!present) {
-		nks_json_puts(j, "null");
-	} else if (v < 0) {
-		nks_json_putc(j, '-');
-		nks_json_put_u64(j, -(uint64_t)v);
-	} else {
-		nks_json_put_u64(j, v);
+		nks_json_null(j);
+		return;
 	}
+	nks_json_begin(j);
+	if (v < 0)
+		nks_json_putc(j, '-');
+	nks_json_put_u64(j, v < 0 ? -(uint64_t)v : (uint64_t)v);
 	j->need_comma = true;
 }
 
@@ -221,11 +220,12 @@ void nks_json_kfixed1(struct nks_json *j, const char *key, bool present,
 		      double v)
 {
 	nks_json_key(j, key);
+	if (!present) {
+		nks_json_null(j);
+		return;
+	}
 	nks_json_begin(j);
-	if (present)
-		nks_json_printf(j, "%.1f", v);
-	else
-		nks_json_puts(j, "null");
+	nks_json_printf(j, "%.1f", v);
 	j->need_comma = true;
 }
 

@@ -170,9 +170,9 @@ static void nks_neigh_json(struct nks_json *j, const struct nks_neigh_table *t)
 	have = nks_neigh_headroom(t, &room);
 	nks_json_ki64(j, "headroom", have, room);
 	nks_json_khist(j, "forced_gc_reclaim_hist",
-			    t->tb[NKSTAT_NEIGH_A_FORCED_GC_RECLAIM_HIST]);
+		       t->tb[NKSTAT_NEIGH_A_FORCED_GC_RECLAIM_HIST]);
 	nks_json_khist(j, "forced_gc_latency_hist_us",
-			    t->tb[NKSTAT_NEIGH_A_FORCED_GC_LATENCY_HIST]);
+		       t->tb[NKSTAT_NEIGH_A_FORCED_GC_LATENCY_HIST]);
 
 	nks_json_key(j, "netns");
 	nks_neigh_json_states(j, t);
@@ -216,9 +216,9 @@ static void nks_neigh_text_table(const struct nks_neigh_table *t)
 	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_FORCED_GC_RECLAIMED], a),
 	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_FORCED_GC_RUNS_TRACED], b));
 	nks_text_hist("reclaimed per forced gc",
-			    t->tb[NKSTAT_NEIGH_A_FORCED_GC_RECLAIM_HIST]);
+		      t->tb[NKSTAT_NEIGH_A_FORCED_GC_RECLAIM_HIST]);
 	nks_text_hist("forced gc latency (us)",
-			    t->tb[NKSTAT_NEIGH_A_FORCED_GC_LATENCY_HIST]);
+		      t->tb[NKSTAT_NEIGH_A_FORCED_GC_LATENCY_HIST]);
 	if (nks_attr_u64(t->tb[NKSTAT_NEIGH_A_LAST_OVERFLOW_AGE_MS], &v))
 		printf("  %-26s %.1f s ago\n", "last overflow", v / 1000.0);
 	else

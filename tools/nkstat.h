@@ -71,6 +71,15 @@ struct nks_prom_field {
 	const char *help;
 };
 
+/* From this share of a limit up, the tool flags it (HIGH, NEAR). */
+#define NKS_NEAR_PCT 80.0
+
+/* 100 * @n / @d, or 0 when @d is 0. */
+static inline double nks_pct(uint64_t n, uint64_t d)
+{
+	return d ? 100.0 * (double)n / (double)d : 0;
+}
+
 /* A u64 attribute's value into *@v; false if it is absent. */
 bool nks_attr_u64(struct nlattr *a, uint64_t *v);
 /* A u64 attribute in decimal, or "n/a" if it is absent. */
@@ -88,6 +97,14 @@ struct nks_attr {
 /* nks_nl_cmd() with the @n attributes of @attrs. */
 int nks_nl_cmd_attrs(struct nks_nl *nl, uint8_t cmd, int flags,
 		     const struct nks_attr *attrs, int n, nks_reply_fn fn,
+		     void *arg);
+
+/*
+ * GET_INFO, then GET_NEIGH and GET_PORTS for those groups that report on
+ * this kernel: @info, @neigh and @ports get the replies, with @arg.
+ * Returns an exit code, having printed one line on failure.
+ */
+int nks_query_groups(nks_reply_fn info, nks_reply_fn neigh, nks_reply_fn ports,
 		     void *arg);
 
 /* A minimal streaming JSON writer; nks_json_end() flushes it. */
@@ -134,6 +151,12 @@ int nks_cmd_ports(const struct nks_opts *opts, int argc, char **argv);
 int nks_info_print(const struct nks_reply *reply, void *opts);
 int nks_neigh_print(const struct nks_reply *reply, void *opts);
 int nks_ports_print(const struct nks_reply *reply, void *opts);
+/*
+ * From a NKSTAT_A_PORTS nest's attributes: the ports in the ephemeral
+ * range (*@size, set whenever the range is there) and those in use
+ * (*@used). False unless both are known.
+ */
+bool nks_ports_ephemeral(struct nlattr **tb, uint64_t *size, uint64_t *used);
 int nks_neigh_table_id(const char *name);
 
 /* Histograms: JSON {"0": n, "1": n, "2-3": n, ...}, or null if absent;

@@ -296,3 +296,50 @@ const char *nks_attr_fmt(struct nlattr *a, char *buf, size_t len)
 	snprintf(buf, len, "%llu", (unsigned long long)nla_get_u64(a));
 	return buf;
 }
+
+struct nks_query {
+	nks_reply_fn info;
+	void *arg;
+	bool reporting[NKSTAT_GROUP_MAX + 1];
+};
+
+/* Notes which groups report on this kernel, then passes the reply on. */
+static int nks_query_info(const struct nks_reply *r, void *arg)
+{
+	struct nlattr *a, *tb[NKSTAT_GROUP_A_MAX + 1];
+	struct nks_query *q = arg;
+	int rem;
+
+	nla_for_each_attr(a, r->attrs, r->len, rem) {
+		uint32_t id;
+
+		if (nla_type(a) != NKSTAT_A_GROUP ||
+		    nla_parse_nested(tb, NKSTAT_GROUP_A_MAX, a, NULL) ||
+		    !tb[NKSTAT_GROUP_A_ID] || !tb[NKSTAT_GROUP_A_STATE])
+			continue;
+		id = nla_get_u32(tb[NKSTAT_GROUP_A_ID]);
+		if (id <= NKSTAT_GROUP_MAX)
+			q->reporting[id] = nla_get_u32(tb[NKSTAT_GROUP_A_STATE]) !=
+					   NKSTAT_GROUP_STATE_UNAVAILABLE;
+	}
+	return q->info(r, q->arg);
+}
+
+int nks_query_groups(nks_reply_fn info, nks_reply_fn neigh, nks_reply_fn ports,
+		     void *arg)
+{
+	struct nks_query q = { .info = info, .arg = arg };
+	struct nks_nl nl;
+	int ret;
+
+	ret = nks_nl_open(&nl);
+	if (ret)
+		return ret;
+	ret = nks_nl_cmd(&nl, NKSTAT_CMD_GET_INFO, 0, 0, 0, nks_query_info, &q);
+	if (!ret && q.reporting[NKSTAT_GROUP_NEIGH])
+		ret = nks_nl_cmd(&nl, NKSTAT_CMD_GET_NEIGH, 0, 0, 0, neigh, arg);
+	if (!ret && q.reporting[NKSTAT_GROUP_PORTS])
+		ret = nks_nl_cmd(&nl, NKSTAT_CMD_GET_PORTS, 0, 0, 0, ports, arg);
+	nks_nl_close(&nl);
+	return ret;
+}

@@ -16,9 +16,6 @@
 
 #define NKS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Utilisation from this percentage up is flagged in the text output. */
-#define NKS_PORTS_HIGH_PCT 80.0
-
 /* Summary u64 values, in JSON order, with their names. */
 static const struct nks_field nks_ports_fields[] = {
 	{ NKSTAT_PORTS_A_BHASH_SIZE, "bhash_size" },
@@ -39,28 +36,35 @@ static const struct nks_field nks_ports_fields[] = {
 };
 
 /* 100 * @num / @den, if both are present and @den is not 0. */
-static bool nks_pct(struct nlattr *num, struct nlattr *den, double *pct)
+static bool nks_attr_pct(struct nlattr *num, struct nlattr *den, double *pct)
 {
 	uint64_t n, d;
 
 	if (!nks_attr_u64(num, &n) || !nks_attr_u64(den, &d) || !d)
 		return false;
-	*pct = 100.0 * (double)n / (double)d;
+	*pct = nks_pct(n, d);
 	return true;
 }
 
-/* Ports in the ephemeral range, and the share of them in use. */
-static bool nks_ports_eph(struct nlattr **tb, uint64_t *size, double *pct)
+bool nks_ports_ephemeral(struct nlattr **tb, uint64_t *size, uint64_t *used)
 {
-	uint64_t lo, hi, used;
+	uint64_t lo, hi;
 
 	if (!nks_attr_u64(tb[NKSTAT_PORTS_A_EPHEMERAL_LO], &lo) ||
 	    !nks_attr_u64(tb[NKSTAT_PORTS_A_EPHEMERAL_HI], &hi) || hi < lo)
 		return false;
 	*size = hi - lo + 1;
-	if (!nks_attr_u64(tb[NKSTAT_PORTS_A_EPHEMERAL_PORTS_USED], &used))
+	return nks_attr_u64(tb[NKSTAT_PORTS_A_EPHEMERAL_PORTS_USED], used);
+}
+
+/* The ephemeral range's size, and the share of it in use. */
+static bool nks_ports_eph(struct nlattr **tb, uint64_t *size, double *pct)
+{
+	uint64_t used;
+
+	if (!nks_ports_ephemeral(tb, size, &used))
 		return false;
-	*pct = 100.0 * (double)used / (double)*size;
+	*pct = nks_pct(used, *size);
 	return true;
 }
 
@@ -70,7 +74,7 @@ static const char *nks_fmt_pct(bool have, double pct, char *buf, size_t len)
 	if (!have)
 		return "";
 	snprintf(buf, len, " (%.1f%%%s)", pct,
-		 pct >= 100.0 ? ", FULL" : pct >= NKS_PORTS_HIGH_PCT ? ", HIGH" : "");
+		 pct >= 100.0 ? ", FULL" : pct >= NKS_NEAR_PCT ? ", HIGH" : "");
 	return buf;
 }
 
@@ -94,7 +98,7 @@ static void nks_ports_json(struct nlattr **tb, const struct nks_opts *opts)
 	have = nks_ports_eph(tb, &size, &pct);
 	nks_json_ku64(&j, "ephemeral_ports", have, size);
 	nks_json_kfixed1(&j, "ephemeral_utilisation_pct", have, pct);
-	have = nks_pct(tb[NKSTAT_PORTS_A_TW_COUNT], tb[NKSTAT_PORTS_A_TW_MAX], &pct);
+	have = nks_attr_pct(tb[NKSTAT_PORTS_A_TW_COUNT], tb[NKSTAT_PORTS_A_TW_MAX], &pct);
 	nks_json_kfixed1(&j, "tw_utilisation_pct", have, pct);
 	nks_json_khist(&j, "chain_hist", tb[NKSTAT_PORTS_A_CHAIN_HIST]);
 	nks_json_close(&j, '}');
@@ -129,7 +133,7 @@ static void nks_ports_text(struct nlattr **tb)
 	       NKS_FMT(tb[NKSTAT_PORTS_A_CONNECT_EADDRNOTAVAIL], a));
 	printf("  %-26s %s\n", "bind()/listen() EADDRINUSE",
 	       NKS_FMT(tb[NKSTAT_PORTS_A_BIND_EADDRINUSE], a));
-	have = nks_pct(tb[NKSTAT_PORTS_A_TW_COUNT], tb[NKSTAT_PORTS_A_TW_MAX], &pct);
+	have = nks_attr_pct(tb[NKSTAT_PORTS_A_TW_COUNT], tb[NKSTAT_PORTS_A_TW_MAX], &pct);
 	printf("  %-26s %s of tcp_max_tw_buckets %s%s\n", "TIME_WAIT",
 	       NKS_FMT(tb[NKSTAT_PORTS_A_TW_COUNT], a),
 	       NKS_FMT(tb[NKSTAT_PORTS_A_TW_MAX], b),

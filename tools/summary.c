@@ -14,9 +14,6 @@
 
 #include "nkstat.h"
 
-/* From this share of a limit up, a verdict; from 100%, an alarm. */
-#define NKS_NEAR_PCT 80.0
-
 struct nks_sum_table {
 	bool present, hidden;
 	uint64_t gc_entries, thresh3, refused;
@@ -99,17 +96,12 @@ static int nks_sum_ports(const struct nks_reply *r, void *arg)
 {
 	struct nlattr *tb[NKSTAT_PORTS_A_MAX + 1];
 	struct nks_summary *s = arg;
-	uint64_t lo, hi;
 
 	if (!r->tb[NKSTAT_A_PORTS] ||
 	    nla_parse_nested(tb, NKSTAT_PORTS_A_MAX, r->tb[NKSTAT_A_PORTS], NULL))
 		return 0;
 	s->have_ports = true;
-	s->have_eph = nks_attr_u64(tb[NKSTAT_PORTS_A_EPHEMERAL_LO], &lo) &&
-		      nks_attr_u64(tb[NKSTAT_PORTS_A_EPHEMERAL_HI], &hi) && hi >= lo &&
-		      nks_attr_u64(tb[NKSTAT_PORTS_A_EPHEMERAL_PORTS_USED], &s->eph_used);
-	if (s->have_eph)
-		s->eph_size = hi - lo + 1;
+	s->have_eph = nks_ports_ephemeral(tb, &s->eph_size, &s->eph_used);
 	s->have_connect = nks_attr_u64(tb[NKSTAT_PORTS_A_CONNECT_EADDRNOTAVAIL],
 				       &s->connect_fail);
 	s->have_tw = nks_attr_u64(tb[NKSTAT_PORTS_A_TW_COUNT], &s->tw) &&
@@ -122,11 +114,6 @@ struct nks_verdict {
 	uint64_t used, limit;
 	double pct;
 };
-
-static double nks_pct_of(uint64_t used, uint64_t limit)
-{
-	return limit ? 100.0 * (double)used / (double)limit : 0;
-}
 
 /* The verdicts of @s into @v (room for 4); returns how many. */
 static int nks_sum_verdicts(const struct nks_summary *s, struct nks_verdict *v)
@@ -141,20 +128,20 @@ static int nks_sum_verdicts(const struct nks_summary *s, struct nks_verdict *v)
 		const struct nks_sum_table *t = &s->neigh[id];
 
 		if (!t->present || t->hidden ||
-		    nks_pct_of(t->gc_entries, t->thresh3) < NKS_NEAR_PCT)
+		    nks_pct(t->gc_entries, t->thresh3) < NKS_NEAR_PCT)
 			continue;
 		v[n++] = (struct nks_verdict){ "neigh", table_what[id],
 			"creations fail once gc frees nothing; raise gc_thresh3 (and 1, 2)",
-			t->gc_entries, t->thresh3, nks_pct_of(t->gc_entries, t->thresh3) };
+			t->gc_entries, t->thresh3, nks_pct(t->gc_entries, t->thresh3) };
 	}
-	if (s->have_eph && nks_pct_of(s->eph_used, s->eph_size) >= NKS_NEAR_PCT)
+	if (s->have_eph && nks_pct(s->eph_used, s->eph_size) >= NKS_NEAR_PCT)
 		v[n++] = (struct nks_verdict){ "ports", "ephemeral ports in use",
 			"connect() fails with EADDRNOTAVAIL; widen ip_local_port_range or reuse connections",
-			s->eph_used, s->eph_size, nks_pct_of(s->eph_used, s->eph_size) };
-	if (s->have_tw && nks_pct_of(s->tw, s->tw_max) >= NKS_NEAR_PCT)
+			s->eph_used, s->eph_size, nks_pct(s->eph_used, s->eph_size) };
+	if (s->have_tw && nks_pct(s->tw, s->tw_max) >= NKS_NEAR_PCT)
 		v[n++] = (struct nks_verdict){ "ports", "TIME_WAIT sockets against tcp_max_tw_buckets",
 			"connections past the limit close without TIME_WAIT",
-			s->tw, s->tw_max, nks_pct_of(s->tw, s->tw_max) };
+			s->tw, s->tw_max, nks_pct(s->tw, s->tw_max) };
 	return n;
 }
 
@@ -214,7 +201,7 @@ static void nks_sum_text(const struct nks_summary *s, const struct nks_verdict *
 			printf("%s%s: %llu of gc_thresh3 %llu (%.1f%%)", id > 1 ? "; " : "",
 			       nks_neigh_table_name(id), (unsigned long long)t->gc_entries,
 			       (unsigned long long)t->thresh3,
-			       nks_pct_of(t->gc_entries, t->thresh3));
+			       nks_pct(t->gc_entries, t->thresh3));
 		if (t->have_refused)
 			printf(", %llu refused here", (unsigned long long)t->refused);
 	}
@@ -225,13 +212,13 @@ static void nks_sum_text(const struct nks_summary *s, const struct nks_verdict *
 			printf("ephemeral %llu of %llu in use (%.1f%%)",
 			       (unsigned long long)s->eph_used,
 			       (unsigned long long)s->eph_size,
-			       nks_pct_of(s->eph_used, s->eph_size));
+			       nks_pct(s->eph_used, s->eph_size));
 		if (s->have_connect)
 			printf(", %llu connect() EADDRNOTAVAIL",
 			       (unsigned long long)s->connect_fail);
 		if (s->have_tw)
 			printf("; TIME_WAIT %llu of %llu (%.1f%%)", (unsigned long long)s->tw,
-			       (unsigned long long)s->tw_max, nks_pct_of(s->tw, s->tw_max));
+			       (unsigned long long)s->tw_max, nks_pct(s->tw, s->tw_max));
 	}
 	printf("\n%-6s %s\n\n", "tcp", s->state[NKSTAT_GROUP_TCP][0] ?
 	       s->state[NKSTAT_GROUP_TCP] : "n/a");
@@ -251,7 +238,6 @@ int nks_cmd_summary(const struct nks_opts *opts, int argc, char **argv)
 {
 	struct nks_summary s = { 0 };
 	struct nks_verdict v[NKSTAT_NEIGH_TABLE_MAX + 2];
-	struct nks_nl nl;
 	int n, ret;
 
 	(void)argv;
@@ -261,15 +247,7 @@ int nks_cmd_summary(const struct nks_opts *opts, int argc, char **argv)
 	}
 	if (opts->prom)
 		return nks_prom_all(opts);
-	ret = nks_nl_open(&nl);
-	if (ret)
-		return ret;
-	ret = nks_nl_cmd(&nl, NKSTAT_CMD_GET_INFO, 0, 0, 0, nks_sum_info, &s);
-	if (!ret && s.reporting[NKSTAT_GROUP_NEIGH])
-		ret = nks_nl_cmd(&nl, NKSTAT_CMD_GET_NEIGH, 0, 0, 0, nks_sum_neigh, &s);
-	if (!ret && s.reporting[NKSTAT_GROUP_PORTS])
-		ret = nks_nl_cmd(&nl, NKSTAT_CMD_GET_PORTS, 0, 0, 0, nks_sum_ports, &s);
-	nks_nl_close(&nl);
+	ret = nks_query_groups(nks_sum_info, nks_sum_neigh, nks_sum_ports, &s);
 	if (ret)
 		return ret;
 	n = nks_sum_verdicts(&s, v);
