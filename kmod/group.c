@@ -4,6 +4,7 @@
  * GET_INFO reports it so that a user can tell "zero" from "not available
  * here, and why".
  */
+#include <linux/bug.h>
 #include <linux/kernel.h>
 #include <linux/nkstat.h>
 
@@ -27,6 +28,16 @@ static struct nks_group nks_groups[] = {
 	},
 	{ .id = NKSTAT_GROUP_TCP, .name = "tcp" },
 };
+
+void nks_group_unavail(struct nks_group *grp, const char *counter,
+		       const char *reason)
+{
+	if (WARN_ON_ONCE(grp->n_unavail >= grp->max_unavail))
+		return;
+	grp->unavail[grp->n_unavail].counter = counter;
+	grp->unavail[grp->n_unavail].reason = reason;
+	grp->n_unavail++;
+}
 
 void nks_groups_init(void)
 {

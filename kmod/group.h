@@ -39,12 +39,17 @@ struct nks_group {
 	const char *reason;
 	const struct nks_hook *hooks;
 	unsigned int n_hooks;
-	const struct nks_unavail *unavail;
+	struct nks_unavail *unavail;	/* room for max_unavail */
+	unsigned int max_unavail;
 	unsigned int n_unavail;
 	/* counters that are estimates; the others are exact */
 	const char *const *estimates;
 	unsigned int n_estimates;
 };
+
+/* Lists @counter as one this kernel cannot provide, and why (init only). */
+void nks_group_unavail(struct nks_group *grp, const char *counter,
+		       const char *reason);
 
 void nks_groups_init(void);
 void nks_groups_exit(void);

@@ -352,16 +352,6 @@ static int nks_neigh_tp_register(struct tracepoint *tp, void *probe)
 	return tp ? tracepoint_probe_register(tp, probe, NULL) : -ENOENT;
 }
 
-static void nks_neigh_unavail_add(struct nks_group *grp, const char *counter,
-				  const char *reason)
-{
-	if (WARN_ON_ONCE(grp->n_unavail >= ARRAY_SIZE(nks_neigh_unavail)))
-		return;
-	nks_neigh_unavail[grp->n_unavail].counter = counter;
-	nks_neigh_unavail[grp->n_unavail].reason = reason;
-	grp->n_unavail++;
-}
-
 static void nks_neigh_unhook(void)
 {
 	if (!nks_neigh_hooks[NKS_HOOK_CREATE_TP].err)
@@ -435,23 +425,24 @@ int nks_neigh_init(struct nks_group *grp)
 	grp->hooks = nks_neigh_hooks;
 	grp->n_hooks = ARRAY_SIZE(nks_neigh_hooks);
 	grp->unavail = nks_neigh_unavail;
+	grp->max_unavail = ARRAY_SIZE(nks_neigh_unavail);
 	if (h[NKS_HOOK_CREATE_TP].err) {
-		nks_neigh_unavail_add(grp, "alloc_failures",
-				      "tracepoint neigh_create did not attach");
-		nks_neigh_unavail_add(grp, "last_overflow_age_ms",
-				      "tracepoint neigh_create did not attach");
+		nks_group_unavail(grp, "alloc_failures",
+				  "tracepoint neigh_create did not attach");
+		nks_group_unavail(grp, "last_overflow_age_ms",
+				  "tracepoint neigh_create did not attach");
 	}
 	if (!nks_neigh_forced_gc_traced()) {
 		for (i = 0; i < ARRAY_SIZE(nks_neigh_estimates); i++)
-			nks_neigh_unavail_add(grp, nks_neigh_estimates[i],
-					      "needs kprobe ___neigh_create and tracepoints neigh_create and neigh_cleanup_and_release");
+			nks_group_unavail(grp, nks_neigh_estimates[i],
+					  "needs kprobe ___neigh_create and tracepoints neigh_create and neigh_cleanup_and_release");
 	}
 	if (h[NKS_HOOK_RELEASE_TP].err)
-		nks_neigh_unavail_add(grp, "periodic_gc_reclaimed",
-				      "tracepoint neigh_cleanup_and_release did not attach");
+		nks_group_unavail(grp, "periodic_gc_reclaimed",
+				  "tracepoint neigh_cleanup_and_release did not attach");
 	if (!nks_neigh_tbls[1].tbl)
-		nks_neigh_unavail_add(grp, "ndisc",
-				      "IPv6 is disabled: there is no NDISC table");
+		nks_group_unavail(grp, "ndisc",
+				  "IPv6 is disabled: there is no NDISC table");
 	return 0;
 }
 

@@ -118,16 +118,6 @@ static struct nks_hook nks_ports_hooks[] = {
 	[NKS_HOOK_WALK] = { "tcp bind hash", NKSTAT_HOOK_KIND_WALK },
 };
 
-static void nks_ports_unavail_add(struct nks_group *grp, const char *counter,
-				  const char *reason)
-{
-	if (WARN_ON_ONCE(grp->n_unavail >= ARRAY_SIZE(nks_ports_unavail)))
-		return;
-	nks_ports_unavail[grp->n_unavail].counter = counter;
-	nks_ports_unavail[grp->n_unavail].reason = reason;
-	grp->n_unavail++;
-}
-
 int nks_ports_init(struct nks_group *grp)
 {
 	struct nks_hook *h = nks_ports_hooks;
@@ -139,12 +129,13 @@ int nks_ports_init(struct nks_group *grp)
 	grp->hooks = nks_ports_hooks;
 	grp->n_hooks = ARRAY_SIZE(nks_ports_hooks);
 	grp->unavail = nks_ports_unavail;
+	grp->max_unavail = ARRAY_SIZE(nks_ports_unavail);
 	if (h[NKS_HOOK_CONNECT].err)
-		nks_ports_unavail_add(grp, "connect_eaddrnotavail",
-				      "kretprobe __inet_hash_connect did not attach");
+		nks_group_unavail(grp, "connect_eaddrnotavail",
+				  "kretprobe __inet_hash_connect did not attach");
 	if (h[NKS_HOOK_BIND].err)
-		nks_ports_unavail_add(grp, "bind_eaddrinuse",
-				      "kretprobe inet_csk_get_port did not attach");
+		nks_group_unavail(grp, "bind_eaddrinuse",
+				  "kretprobe inet_csk_get_port did not attach");
 	return 0;
 }
 
