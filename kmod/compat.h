@@ -12,6 +12,7 @@
 #include <net/inet_connection_sock.h>
 #include <net/inet_hashtables.h>
 #include <net/inet_timewait_sock.h>
+#include <net/sock.h>
 #include <net/tcp_states.h>
 
 /* The attributes of a dump request, as the genetlink core parsed them. */
@@ -81,6 +82,25 @@ static inline void nks_bind_bucket_owners(const struct inet_bind_bucket *tb,
 				     tb2->deathrow.first == &tw->tw_bind2_node);
 	}
 #endif
+}
+
+/*
+ * The retransmits after which a connection in SYN_SENT or SYN_RECV times
+ * out, as tcp_write_timeout() computes them.
+ */
+static inline unsigned int nks_syn_max_retransmits(const struct sock *sk)
+{
+	const struct net *net = sock_net(sk);
+	unsigned int n;
+
+	n = READ_ONCE(inet_csk(sk)->icsk_syn_retries) ?:
+		READ_ONCE(net->ipv4.sysctl_tcp_syn_retries);
+#ifdef NKS_HAVE_SYN_LINEAR_TIMEOUTS
+	/* 6.12 (not 6.1): SYN_SENT first retransmits at linear intervals */
+	if (sk->sk_state == TCP_SYN_SENT)
+		n += READ_ONCE(net->ipv4.sysctl_tcp_syn_linear_timeouts);
+#endif
+	return n;
 }
 
 #endif /* _NKS_COMPAT_H */

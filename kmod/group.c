@@ -11,6 +11,7 @@
 #include "group.h"
 #include "neigh.h"
 #include "ports.h"
+#include "tcp.h"
 #include "version.h"
 
 static struct nks_group nks_groups[] = {
@@ -26,7 +27,12 @@ static struct nks_group nks_groups[] = {
 		.init = nks_ports_init,
 		.exit = nks_ports_exit,
 	},
-	{ .id = NKSTAT_GROUP_TCP, .name = "tcp" },
+	{
+		.id = NKSTAT_GROUP_TCP,
+		.name = "tcp",
+		.init = nks_tcp_init,
+		.exit = nks_tcp_exit,
+	},
 };
 
 void nks_group_unavail(struct nks_group *grp, const char *counter,

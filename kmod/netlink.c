@@ -17,6 +17,7 @@
 #include "netlink.h"
 #include "netns.h"
 #include "ports.h"
+#include "tcp.h"
 #include "version.h"
 
 static struct genl_family nks_genl_family;
@@ -433,6 +434,103 @@ out:
 	return err ?: skb->len;
 }
 
+static int nks_nl_fill_tcp(struct sk_buff *msg, void *net)
+{
+	return nks_tcp_fill(msg, net);
+}
+
+static int nks_nl_get_tcp_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	int err;
+
+	err = nks_nl_group_ready(NKSTAT_GROUP_TCP, info->extack);
+	if (err)
+		return err;
+	return nks_nl_reply(info, NKSTAT_CMD_GET_TCP, nks_nl_fill_tcp,
+			    genl_info_net(info));
+}
+
+/* A GET_TCP_ORPHANS dump keeps its struct nks_tcp_cursor in cb->args. */
+enum {
+	NKS_TCP_ARG_BUCKET,
+	NKS_TCP_ARG_SKIP,
+	NKS_TCP_ARG_ZERO_WINDOW,
+	NKS_TCP_ARG_BEGUN,	/* set by the first call */
+};
+
+/*
+ * Messages packed with one NKSTAT_A_ORPHAN per orphan, in hash order,
+ * resuming at the first row that did not fit, as the ports list does.
+ */
+static int nks_nl_get_tcp_orphans_dumpit(struct sk_buff *skb,
+					 struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	u32 end = nks_tcp_buckets(net);
+	struct nks_orphan_row *rows;
+	struct nks_tcp_cursor c;
+	int n, i, put = 0, err;
+	void *hdr = NULL;
+	u32 done_to;
+
+	err = nks_nl_group_ready(NKSTAT_GROUP_TCP, cb->extack);
+	if (err)
+		return err;
+	if (!cb->args[NKS_TCP_ARG_BEGUN]) {
+		cb->args[NKS_TCP_ARG_ZERO_WINDOW] =
+			!!nks_genl_dump_attrs(cb)[NKSTAT_A_ORPHAN_ZERO_WINDOW];
+		cb->args[NKS_TCP_ARG_BEGUN] = 1;
+		nks_netns_inc(net, NKS_NETNS_REQUESTS);
+	}
+	c = (struct nks_tcp_cursor) {
+		.bucket = cb->args[NKS_TCP_ARG_BUCKET],
+		.skip = cb->args[NKS_TCP_ARG_SKIP],
+		.zero_window = cb->args[NKS_TCP_ARG_ZERO_WINDOW],
+	};
+	rows = kmalloc_array(NKS_TCP_BATCH, sizeof(*rows), GFP_KERNEL);
+	if (!rows)
+		return -ENOMEM;
+	while (c.bucket < end) {
+		n = nks_tcp_collect(net, &c, rows, &done_to);
+		for (i = 0; i < n; i++) {
+			if (!hdr) {
+				hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+						  cb->nlh->nlmsg_seq,
+						  &nks_genl_family, NLM_F_MULTI,
+						  NKSTAT_CMD_GET_TCP_ORPHANS);
+				if (!hdr)
+					goto out;
+			}
+			if (nks_tcp_row_fill(skb, &rows[i]))
+				goto out;
+			put++;
+			c.bucket = rows[i].bucket;
+			c.skip = rows[i].idx + 1;
+		}
+		/* past the rows put: every bucket below done_to is done */
+		if (!n || done_to > c.bucket) {
+			c.bucket = done_to;
+			c.skip = 0;
+		}
+	}
+out:
+	if (hdr && put)
+		genlmsg_end(skb, hdr);
+	else if (hdr)
+		genlmsg_cancel(skb, hdr);
+	/* a row that does not fit an empty skb never will */
+	if (!put && c.bucket < end && !skb->len)
+		err = -EMSGSIZE;
+	cb->args[NKS_TCP_ARG_BUCKET] = c.bucket;
+	cb->args[NKS_TCP_ARG_SKIP] = c.skip;
+	kfree(rows);
+	return err ?: skb->len;
+}
+
+static const struct nla_policy nks_nl_get_tcp_orphans_policy[NKSTAT_A_ORPHAN_ZERO_WINDOW + 1] = {
+	[NKSTAT_A_ORPHAN_ZERO_WINDOW] = { .type = NLA_FLAG },
+};
+
 static const struct nla_policy nks_nl_get_ports_list_policy[NKSTAT_A_PORT_MIN_OWNERS + 1] = {
 	[NKSTAT_A_PORT_MIN] = { .type = NLA_U16 },
 	[NKSTAT_A_PORT_MAX] = { .type = NLA_U16 },
@@ -476,6 +574,17 @@ static const struct genl_ops nks_genl_ops[] = {
 		.dumpit = nks_nl_get_ports_list_dumpit,
 		.policy = nks_nl_get_ports_list_policy,
 		.maxattr = ARRAY_SIZE(nks_nl_get_ports_list_policy) - 1,
+	},
+	{
+		/* no policy: takes no attributes */
+		.cmd = NKSTAT_CMD_GET_TCP,
+		.doit = nks_nl_get_tcp_doit,
+	},
+	{
+		.cmd = NKSTAT_CMD_GET_TCP_ORPHANS,
+		.dumpit = nks_nl_get_tcp_orphans_dumpit,
+		.policy = nks_nl_get_tcp_orphans_policy,
+		.maxattr = ARRAY_SIZE(nks_nl_get_tcp_orphans_policy) - 1,
 	},
 };
 

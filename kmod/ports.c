@@ -147,11 +147,6 @@ void nks_ports_exit(struct nks_group *grp)
 		unregister_kretprobe(&nks_ports_bind_rp);
 }
 
-static struct inet_hashinfo *nks_ports_hashinfo(struct net *net)
-{
-	return net->ipv4.tcp_death_row.hashinfo;
-}
-
 void nks_ports_ephemeral(struct net *net, u32 *lo, u32 *hi)
 {
 	int low, high;
@@ -177,7 +172,7 @@ struct nks_ports_summary {
 /* One pass over the bind hash, for @net's bind buckets. */
 static int nks_ports_walk(struct net *net, struct nks_ports_summary *s)
 {
-	struct inet_hashinfo *hinfo = nks_ports_hashinfo(net);
+	struct inet_hashinfo *hinfo = nks_netns_tcp_hashinfo(net);
 	struct nks_bind_owners o;
 	struct inet_bind_bucket *tb;
 	unsigned long *used;	/* ports with an owner */
@@ -334,7 +329,7 @@ static int nks_ports_collect_port(struct inet_hashinfo *hinfo, struct net *net,
 int nks_ports_collect(struct net *net, const struct nks_ports_cursor *c,
 		      struct nks_port_row *rows, u32 *done_to)
 {
-	struct inet_hashinfo *hinfo = nks_ports_hashinfo(net);
+	struct inet_hashinfo *hinfo = nks_netns_tcp_hashinfo(net);
 	u32 port, skip = c->skip;
 	bool whole;
 	int n = 0;

@@ -88,6 +88,21 @@
  *   Messages of many bind buckets (a port and an l3mdev each), in port
  *   order, each bucket once:
  *     NKSTAT_A_PORT                   nest, repeated: see enum nkstat_port_attr
+ *
+ * NKSTAT_CMD_GET_TCP (do; any caller, in any netns)
+ *   request: no attributes
+ *   reply:
+ *     NKSTAT_A_TCP                    nest, see enum nkstat_tcp_attr
+ *
+ * NKSTAT_CMD_GET_TCP_ORPHANS (dump; any caller, in any netns)
+ *   request:
+ *     [NKSTAT_A_ORPHAN_ZERO_WINDOW]   flag: only orphans stalled on a zero
+ *                                     window (probing, or retransmitting
+ *                                     into it)
+ *   Messages of many orphaned TCP sockets of the caller's netns, in hash
+ *   order. Like a sock_diag dump, a socket hashed or unhashed while the
+ *   dump runs may be missed or, rarely, sent twice.
+ *     NKSTAT_A_ORPHAN                 nest, repeated: see enum nkstat_orphan_attr
  */
 #ifndef _UAPI_LINUX_NKSTAT_H
 #define _UAPI_LINUX_NKSTAT_H
@@ -102,6 +117,8 @@ enum nkstat_cmd {
 	NKSTAT_CMD_GET_NEIGH_DEV,
 	NKSTAT_CMD_GET_PORTS,
 	NKSTAT_CMD_GET_PORTS_LIST,
+	NKSTAT_CMD_GET_TCP,
+	NKSTAT_CMD_GET_TCP_ORPHANS,
 
 	__NKSTAT_CMD_MAX,
 	NKSTAT_CMD_MAX = __NKSTAT_CMD_MAX - 1
@@ -126,6 +143,9 @@ enum nkstat_attr {
 	NKSTAT_A_PORT_MAX,
 	NKSTAT_A_PORT_EPHEMERAL,
 	NKSTAT_A_PORT_MIN_OWNERS,
+	NKSTAT_A_TCP,
+	NKSTAT_A_ORPHAN,
+	NKSTAT_A_ORPHAN_ZERO_WINDOW,
 
 	__NKSTAT_A_MAX,
 	NKSTAT_A_MAX = __NKSTAT_A_MAX - 1
@@ -324,6 +344,113 @@ enum nkstat_port_attr {
 
 	__NKSTAT_PORT_A_MAX,
 	NKSTAT_PORT_A_MAX = __NKSTAT_PORT_A_MAX - 1
+};
+
+/*
+ * TCP in the caller's netns. An orphan is a socket the application has
+ * closed (SOCK_DEAD) that the kernel still holds; TIME_WAIT sockets are
+ * not orphans here (see NKSTAT_PORTS_A_TW_COUNT). The census walks the
+ * established hash: its values are exact at the time of the walk.
+ */
+enum nkstat_tcp_attr {
+	NKSTAT_TCP_A_UNSPEC,
+	NKSTAT_TCP_A_PAD,
+	NKSTAT_TCP_A_ORPHANS,		/* nest, enum nkstat_orphans_attr */
+	/* not orphans: zero-window probing, or retransmitting into a zero
+	 * window
+	 */
+	NKSTAT_TCP_A_STALLED_ZERO_WINDOW,
+	NKSTAT_TCP_A_WITH_USER_TIMEOUT,	/* of those, with TCP_USER_TIMEOUT */
+	/* every netns: the kernel's orphan count (sockstat "orphan"), which
+	 * net.ipv4.tcp_max_orphans limits
+	 */
+	NKSTAT_TCP_A_ORPHANS_GLOBAL,
+	NKSTAT_TCP_A_ABORTS,		/* nest, enum nkstat_aborts_attr */
+	/* the kernel's totals the aborts split: TcpExt MIB counters */
+	NKSTAT_TCP_A_ABORT_ON_TIMEOUT,	/* TCPAbortOnTimeout */
+	NKSTAT_TCP_A_ABORT_ON_MEMORY,	/* TCPAbortOnMemory */
+
+	__NKSTAT_TCP_A_MAX,
+	NKSTAT_TCP_A_MAX = __NKSTAT_TCP_A_MAX - 1
+};
+
+/* Orphans of the caller's netns, u64 each. */
+enum nkstat_orphans_attr {
+	NKSTAT_ORPHANS_A_UNSPEC,
+	NKSTAT_ORPHANS_A_PAD,
+	NKSTAT_ORPHANS_A_TOTAL,		/* every state */
+	NKSTAT_ORPHANS_A_FIN_WAIT1,
+	NKSTAT_ORPHANS_A_FIN_WAIT2,
+	NKSTAT_ORPHANS_A_CLOSING,
+	NKSTAT_ORPHANS_A_LAST_ACK,
+	/* with the zero-window probe timer pending (ss: timer "persist") */
+	NKSTAT_ORPHANS_A_ZERO_WINDOW_PROBING,
+	/* of those, by icsk_probes_out, as NKSTAT_HIST_BUCKETS */
+	NKSTAT_ORPHANS_A_PROBES_HIST,
+	NKSTAT_ORPHANS_A_MAX_BACKOFF,	/* of those, the highest icsk_backoff */
+	/* retransmitting into a zero window (retransmit timer pending) */
+	NKSTAT_ORPHANS_A_ZERO_WINDOW_RTO,
+
+	__NKSTAT_ORPHANS_A_MAX,
+	NKSTAT_ORPHANS_A_MAX = __NKSTAT_ORPHANS_A_MAX - 1
+};
+
+/*
+ * TCP connections the kernel aborted, per netns, one cause each, u64.
+ * Each timeout abort is counted when the kernel counts it in
+ * TCPAbortOnTimeout, under the cause its timer found; those that cannot
+ * be told apart go to OTHER. Their sum plus MEMORY follows
+ * TCPAbortOnTimeout plus TCPAbortOnMemory from the module's load on.
+ */
+enum nkstat_aborts_attr {
+	NKSTAT_ABORTS_A_UNSPEC,
+	NKSTAT_ABORTS_A_PAD,
+	NKSTAT_ABORTS_A_RETRIES2,	/* retransmits: net.ipv4.tcp_retries2 */
+	NKSTAT_ABORTS_A_USER_TIMEOUT,	/* TCP_USER_TIMEOUT expired */
+	/* an orphan's retransmits: net.ipv4.tcp_orphan_retries */
+	NKSTAT_ABORTS_A_ORPHAN_RETRIES,
+	/* an orphan facing a zero window: tcp_orphan_retries */
+	NKSTAT_ABORTS_A_ORPHAN_ZERO_WINDOW,
+	NKSTAT_ABORTS_A_KEEPALIVE,	/* keepalive probes unanswered */
+	/* SYN (tcp_syn_retries) or Fast Open SYN-ACK retransmits */
+	NKSTAT_ABORTS_A_SYN_RETRIES,
+	/* too many orphans or out of memory: TCPAbortOnMemory itself */
+	NKSTAT_ABORTS_A_MEMORY,
+	NKSTAT_ABORTS_A_OTHER,
+	/* retransmitting into a zero window, no ACK for 2 * TCP_RTO_MAX */
+	NKSTAT_ABORTS_A_ZERO_WINDOW_RTO,
+
+	__NKSTAT_ABORTS_A_MAX,
+	NKSTAT_ABORTS_A_MAX = __NKSTAT_ABORTS_A_MAX - 1
+};
+
+/* The timer an orphan waits on, as ss names them. */
+enum nkstat_tcp_timer {
+	NKSTAT_TCP_TIMER_NONE,
+	NKSTAT_TCP_TIMER_RETRANS,	/* "on": retransmit, loss probe */
+	NKSTAT_TCP_TIMER_PROBE0,	/* "persist": zero-window probe */
+	NKSTAT_TCP_TIMER_KEEPALIVE,	/* "keepalive", also FIN_WAIT2's */
+};
+
+/* One orphan of the caller's netns. Scalars are u32. */
+enum nkstat_orphan_attr {
+	NKSTAT_ORPHAN_A_UNSPEC,
+	NKSTAT_ORPHAN_A_FAMILY,		/* AF_INET or AF_INET6 */
+	NKSTAT_ORPHAN_A_SADDR,		/* binary, 4 or 16 bytes */
+	NKSTAT_ORPHAN_A_DADDR,		/* binary, 4 or 16 bytes */
+	NKSTAT_ORPHAN_A_SPORT,
+	NKSTAT_ORPHAN_A_DPORT,
+	NKSTAT_ORPHAN_A_STATE,		/* TCP_FIN_WAIT1 ... */
+	NKSTAT_ORPHAN_A_TIMER,		/* enum nkstat_tcp_timer */
+	NKSTAT_ORPHAN_A_PROBES_OUT,	/* icsk_probes_out */
+	NKSTAT_ORPHAN_A_BACKOFF,	/* icsk_backoff */
+	NKSTAT_ORPHAN_A_SND_WND,	/* the window the peer offers */
+	NKSTAT_ORPHAN_A_PACKETS_OUT,	/* sent, not acknowledged */
+	/* zero-window probing: since it began; else since the peer's last ACK */
+	NKSTAT_ORPHAN_A_SINCE_PROGRESS_MS,
+
+	__NKSTAT_ORPHAN_A_MAX,
+	NKSTAT_ORPHAN_A_MAX = __NKSTAT_ORPHAN_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_NKSTAT_H */

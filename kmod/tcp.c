@@ -1,0 +1,628 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcp: orphans, zero-window stalls and aborts by cause, per netns.
+ *
+ * The census walks the established hash, which every netns shares unless
+ * it has its own: one bucket lock at a time, empty buckets skipped
+ * without it, a reschedule between buckets. Replies are filled
+ * afterwards, with no lock held.
+ *
+ * Aborts. Every timeout abort goes through tcp_write_err(), which counts
+ * it in the netns's TCPAbortOnTimeout and is called only from the write
+ * timer's zero-window probe, from tcp_retransmit_timer() and from the
+ * keepalive timer. tcp_write_err() and the probe timer are inlined, so
+ * kretprobes sit on their out-of-line callers:
+ *  - tcp_retransmit_timer (from the write timer, and from the ICMP
+ *    handlers' RTO revert),
+ *  - tcp_write_timer_handler, only when the zero-window probe is due
+ *    (its other work is tcp_retransmit_timer's, probed itself),
+ *  - tcp_keepalive_timer.
+ * Each runs with bottom halves disabled, so nothing else bumps this
+ * CPU's MIB while it runs. The entry handler notes this CPU's
+ * TCPAbortOnTimeout and, from the socket's state, the limit the
+ * function will test; the return handler counts an abort under that
+ * cause when the MIB moved. A cause that cannot be told (a jiffy away
+ * from a TCP_USER_TIMEOUT deadline) is counted as OTHER, never guessed.
+ * Aborts for memory are the kernel's TCPAbortOnMemory: it counts them
+ * all, orphans killed at close() included, and no hook adds to that.
+ */
+#include <linux/jiffies.h>
+#include <linux/kprobes.h>
+#include <linux/nkstat.h>
+#include <linux/sched.h>
+#include <net/inet_hashtables.h>
+#include <net/ip.h>
+#include <net/net_namespace.h>
+#include <net/netlink.h>
+#include <net/snmp.h>
+#include <net/tcp.h>
+
+#include "group.h"
+#include "netlink.h"
+#include "netns.h"
+#include "tcp.h"
+
+/* Causes of a timeout abort, in the order of the netns counters. */
+enum nks_tcp_cause {
+	NKS_TCP_RETRIES2,
+	NKS_TCP_USER_TIMEOUT,
+	NKS_TCP_ORPHAN_RETRIES,
+	NKS_TCP_ORPHAN_ZERO_WINDOW,
+	NKS_TCP_KEEPALIVE,
+	NKS_TCP_SYN_RETRIES,
+	NKS_TCP_OTHER,
+	NKS_TCP_ZERO_WINDOW_RTO,
+
+	NKS_TCP_NCAUSES
+};
+
+static const int nks_tcp_cause_attr[NKS_TCP_NCAUSES] = {
+	[NKS_TCP_RETRIES2] = NKSTAT_ABORTS_A_RETRIES2,
+	[NKS_TCP_USER_TIMEOUT] = NKSTAT_ABORTS_A_USER_TIMEOUT,
+	[NKS_TCP_ORPHAN_RETRIES] = NKSTAT_ABORTS_A_ORPHAN_RETRIES,
+	[NKS_TCP_ORPHAN_ZERO_WINDOW] = NKSTAT_ABORTS_A_ORPHAN_ZERO_WINDOW,
+	[NKS_TCP_KEEPALIVE] = NKSTAT_ABORTS_A_KEEPALIVE,
+	[NKS_TCP_SYN_RETRIES] = NKSTAT_ABORTS_A_SYN_RETRIES,
+	[NKS_TCP_OTHER] = NKSTAT_ABORTS_A_OTHER,
+	[NKS_TCP_ZERO_WINDOW_RTO] = NKSTAT_ABORTS_A_ZERO_WINDOW_RTO,
+};
+
+static const char *const nks_tcp_cause_name[NKS_TCP_NCAUSES] = {
+	[NKS_TCP_RETRIES2] = "aborts.retries2",
+	[NKS_TCP_USER_TIMEOUT] = "aborts.user_timeout",
+	[NKS_TCP_ORPHAN_RETRIES] = "aborts.orphan_retries",
+	[NKS_TCP_ORPHAN_ZERO_WINDOW] = "aborts.orphan_zero_window",
+	[NKS_TCP_KEEPALIVE] = "aborts.keepalive",
+	[NKS_TCP_SYN_RETRIES] = "aborts.syn_retries",
+	[NKS_TCP_OTHER] = "aborts.other",
+	[NKS_TCP_ZERO_WINDOW_RTO] = "aborts.zero_window_rto",
+};
+
+enum { NKS_HOOK_RTX, NKS_HOOK_PROBE0, NKS_HOOK_KEEPALIVE, NKS_HOOK_WALK };
+
+static struct nks_unavail nks_tcp_unavail[NKS_TCP_NCAUSES];
+
+/* An abort-path call in flight: what its entry saw. */
+struct nks_tcp_call {
+	struct net *net;
+	unsigned long timeouts;	/* this CPU's TCPAbortOnTimeout */
+	u8 cause;		/* enum nks_tcp_cause */
+};
+
+static unsigned long nks_tcp_cpu_timeouts(struct net *net)
+{
+	return this_cpu_read(net->mib.net_statistics->mibs[LINUX_MIB_TCPABORTONTIMEOUT]);
+}
+
+static int nks_tcp_call_begin(struct kretprobe_instance *ri,
+			      const struct sock *sk, u8 cause)
+{
+	struct nks_tcp_call *call = (void *)ri->data;
+
+	call->net = sock_net(sk);
+	call->timeouts = nks_tcp_cpu_timeouts(call->net);
+	call->cause = cause;
+	return 0;
+}
+
+static int nks_tcp_call_end(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	struct nks_tcp_call *call = (void *)ri->data;
+	unsigned long n = nks_tcp_cpu_timeouts(call->net) - call->timeouts;
+
+	/* one socket, one abort: any more would be beyond this model */
+	if (n)
+		nks_netns_inc(call->net, NKS_NETNS_TCP_ABORTS + call->cause);
+	while (n-- > 1)
+		nks_netns_inc(call->net, NKS_NETNS_TCP_ABORTS + NKS_TCP_OTHER);
+	return 0;
+}
+
+/* tcp_retransmit_timer(sk): the limit tcp_write_timeout() and co test. */
+static int nks_tcp_rtx_entry(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 ut = READ_ONCE(icsk->icsk_user_timeout);
+	bool dead = sock_flag(sk, SOCK_DEAD);
+	u8 cause;
+
+	if (rcu_access_pointer(tp->fastopen_rsk)) {
+		/* Fast Open SYN-ACK retransmits */
+		cause = NKS_TCP_SYN_RETRIES;
+	} else if (!tp->packets_out) {
+		return 1;	/* returns at once */
+	} else if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+		/* the retransmit count first, then any user timeout */
+		cause = ut && icsk->icsk_retransmits < nks_syn_max_retransmits(sk) ?
+			NKS_TCP_USER_TIMEOUT : NKS_TCP_SYN_RETRIES;
+	} else if (!tp->snd_wnd && !dead) {
+		/*
+		 * tcp_rtx_probe0_timed_out(): 2 * TCP_RTO_MAX without an ACK,
+		 * or a shorter user timeout.
+		 */
+		if (!ut)
+			cause = NKS_TCP_ZERO_WINDOW_RTO;
+		else if (msecs_to_jiffies(ut) < 2 * TCP_RTO_MAX)
+			cause = NKS_TCP_USER_TIMEOUT;
+		else
+			cause = NKS_TCP_OTHER;
+	} else if (ut) {
+		/* retransmits_timed_out() tests the user timeout alone */
+		cause = NKS_TCP_USER_TIMEOUT;
+	} else if (dead) {
+		cause = tp->snd_wnd ? NKS_TCP_ORPHAN_RETRIES :
+				      NKS_TCP_ORPHAN_ZERO_WINDOW;
+	} else {
+		cause = NKS_TCP_RETRIES2;
+	}
+	return nks_tcp_call_begin(ri, sk, cause);
+}
+
+static struct kretprobe nks_tcp_rtx_rp = {
+	.kp.symbol_name = "tcp_retransmit_timer",
+	.entry_handler = nks_tcp_rtx_entry,
+	.handler = nks_tcp_call_end,
+	.data_size = sizeof(struct nks_tcp_call),
+};
+
+/* tcp_write_timer_handler(sk), when it runs the zero-window probe. */
+static int nks_tcp_probe0_entry(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	u32 ut = READ_ONCE(icsk->icsk_user_timeout);
+	u32 since = tcp_jiffies32 - icsk->icsk_probes_tstamp;
+	u8 cause = sock_flag(sk, SOCK_DEAD) ? NKS_TCP_ORPHAN_ZERO_WINDOW :
+					      NKS_TCP_RETRIES2;
+
+	if (READ_ONCE(icsk->icsk_pending) != ICSK_TIME_PROBE0)
+		return 1;
+	/* tcp_probe_timer() tests the user timeout first */
+	if (ut && icsk->icsk_probes_tstamp) {
+		if ((s32)since >= (s32)msecs_to_jiffies(ut))
+			cause = NKS_TCP_USER_TIMEOUT;
+		else if ((s32)(since + 1) >= (s32)msecs_to_jiffies(ut))
+			cause = NKS_TCP_OTHER;	/* a tick from the deadline */
+	}
+	return nks_tcp_call_begin(ri, sk, cause);
+}
+
+static struct kretprobe nks_tcp_probe0_rp = {
+	.kp.symbol_name = "tcp_write_timer_handler",
+	.entry_handler = nks_tcp_probe0_entry,
+	.handler = nks_tcp_call_end,
+	.data_size = sizeof(struct nks_tcp_call),
+};
+
+/* tcp_keepalive_timer(t): unanswered probes, or the user timeout. */
+static int nks_tcp_keepalive_entry(struct kretprobe_instance *ri,
+				   struct pt_regs *regs)
+{
+	struct timer_list *t = (void *)regs_get_kernel_argument(regs, 0);
+	struct inet_connection_sock *icsk =
+		container_of(t, struct inet_connection_sock, icsk_keepalive_timer);
+
+	return nks_tcp_call_begin(ri, &icsk->icsk_inet.sk,
+				  READ_ONCE(icsk->icsk_user_timeout) ?
+				  NKS_TCP_USER_TIMEOUT : NKS_TCP_KEEPALIVE);
+}
+
+static struct kretprobe nks_tcp_keepalive_rp = {
+	.kp.symbol_name = "tcp_keepalive_timer",
+	.entry_handler = nks_tcp_keepalive_entry,
+	.handler = nks_tcp_call_end,
+	.data_size = sizeof(struct nks_tcp_call),
+};
+
+static struct nks_hook nks_tcp_hooks[] = {
+	[NKS_HOOK_RTX] = { "tcp_retransmit_timer", NKSTAT_HOOK_KIND_KRETPROBE,
+			   .kp = &nks_tcp_rtx_rp.kp },
+	[NKS_HOOK_PROBE0] = { "tcp_write_timer_handler",
+			      NKSTAT_HOOK_KIND_KRETPROBE,
+			      .kp = &nks_tcp_probe0_rp.kp },
+	[NKS_HOOK_KEEPALIVE] = { "tcp_keepalive_timer",
+				 NKSTAT_HOOK_KIND_KRETPROBE,
+				 .kp = &nks_tcp_keepalive_rp.kp },
+	[NKS_HOOK_WALK] = { "tcp established hash", NKSTAT_HOOK_KIND_WALK },
+};
+
+static struct kretprobe *const nks_tcp_rps[] = {
+	[NKS_HOOK_RTX] = &nks_tcp_rtx_rp,
+	[NKS_HOOK_PROBE0] = &nks_tcp_probe0_rp,
+	[NKS_HOOK_KEEPALIVE] = &nks_tcp_keepalive_rp,
+};
+
+/* Whether the abort causes are counted: every abort path is probed. */
+static bool nks_tcp_aborts_ok __read_mostly;
+
+int nks_tcp_init(struct nks_group *grp)
+{
+	struct nks_hook *h = nks_tcp_hooks;
+	const char *reason = NULL;
+	unsigned int i;
+
+	BUILD_BUG_ON(NKS_NETNS_TCP_ABORTS + NKS_TCP_NCAUSES - 1 !=
+		     NKS_NETNS_TCP_ABORTS_END);
+
+	grp->hooks = nks_tcp_hooks;
+	grp->n_hooks = ARRAY_SIZE(nks_tcp_hooks);
+	grp->unavail = nks_tcp_unavail;
+	grp->max_unavail = ARRAY_SIZE(nks_tcp_unavail);
+	for (i = 0; i < ARRAY_SIZE(nks_tcp_rps); i++) {
+		h[i].err = register_kretprobe(nks_tcp_rps[i]);
+		if (h[i].err && !reason)
+			reason = "a kretprobe on an abort path did not attach (see hooks)";
+	}
+	/* a cause seen on some paths only would mislead: all or none */
+	if (reason) {
+		for (i = 0; i < ARRAY_SIZE(nks_tcp_rps); i++) {
+			if (!h[i].err)
+				unregister_kretprobe(nks_tcp_rps[i]);
+		}
+		for (i = 0; i < NKS_TCP_NCAUSES; i++)
+			nks_group_unavail(grp, nks_tcp_cause_name[i], reason);
+		return 0;
+	}
+	nks_tcp_aborts_ok = true;
+	return 0;
+}
+
+void nks_tcp_exit(struct nks_group *grp)
+{
+	unsigned int i;
+
+	if (!nks_tcp_aborts_ok)
+		return;
+	for (i = 0; i < ARRAY_SIZE(nks_tcp_rps); i++)
+		unregister_kretprobe(nks_tcp_rps[i]);
+}
+
+/*
+ * Calls @fn on each full TCP socket of @net in established-hash bucket
+ * @i, under the bucket's lock, until @fn returns false.
+ */
+static void nks_tcp_bucket(struct inet_hashinfo *hinfo, u32 i, struct net *net,
+			   bool (*fn)(const struct sock *sk, void *arg),
+			   void *arg)
+{
+	struct inet_ehash_bucket *head = &hinfo->ehash[i];
+	const struct hlist_nulls_node *node;
+	struct sock *sk;
+
+	if (hlist_nulls_empty(&head->chain))
+		return;
+	spin_lock_bh(inet_ehash_lockp(hinfo, i));
+	sk_nulls_for_each(sk, node, &head->chain) {
+		if (!net_eq(sock_net(sk), net))
+			continue;
+		/* read the state before treating @sk as a full socket */
+		if ((1 << inet_sk_state_load(sk)) &
+		    (TCPF_TIME_WAIT | TCPF_NEW_SYN_RECV))
+			continue;
+		if (!fn(sk, arg))
+			break;
+	}
+	spin_unlock_bh(inet_ehash_lockp(hinfo, i));
+}
+
+/* What stalls @sk, read without its lock as sock_diag does. */
+struct nks_tcp_stall {
+	bool probing;		/* zero-window probe timer pending */
+	bool zero_window_rto;	/* retransmitting into a zero window */
+};
+
+static struct nks_tcp_stall nks_tcp_stall(const struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u8 pending = READ_ONCE(inet_csk(sk)->icsk_pending);
+
+	return (struct nks_tcp_stall) {
+		.probing = pending == ICSK_TIME_PROBE0,
+		.zero_window_rto = pending == ICSK_TIME_RETRANS &&
+				   !READ_ONCE(tp->snd_wnd) &&
+				   READ_ONCE(tp->packets_out),
+	};
+}
+
+struct nks_tcp_census {
+	u64 total;
+	u64 fin_wait1;
+	u64 fin_wait2;
+	u64 closing;
+	u64 last_ack;
+	u64 probing;
+	u64 probes_hist[NKSTAT_HIST_BUCKETS];
+	u64 max_backoff;
+	u64 zero_window_rto;
+	u64 stalled;
+	u64 with_user_timeout;
+};
+
+static bool nks_tcp_count(const struct sock *sk, void *arg)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	struct nks_tcp_stall st = nks_tcp_stall(sk);
+	struct nks_tcp_census *c = arg;
+
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		if (st.probing || st.zero_window_rto) {
+			c->stalled++;
+			c->with_user_timeout +=
+				!!READ_ONCE(icsk->icsk_user_timeout);
+		}
+		return true;
+	}
+	c->total++;
+	switch (inet_sk_state_load(sk)) {
+	case TCP_FIN_WAIT1:
+		c->fin_wait1++;
+		break;
+	case TCP_FIN_WAIT2:
+		c->fin_wait2++;
+		break;
+	case TCP_CLOSING:
+		c->closing++;
+		break;
+	case TCP_LAST_ACK:
+		c->last_ack++;
+		break;
+	}
+	if (st.probing) {
+		c->probing++;
+		c->probes_hist[nks_hist_bucket(READ_ONCE(icsk->icsk_probes_out))]++;
+		c->max_backoff = max_t(u64, c->max_backoff,
+				       READ_ONCE(icsk->icsk_backoff));
+	} else if (st.zero_window_rto) {
+		c->zero_window_rto++;
+	}
+	return true;
+}
+
+u32 nks_tcp_buckets(struct net *net)
+{
+	return nks_netns_tcp_hashinfo(net)->ehash_mask + 1;
+}
+
+static void nks_tcp_walk(struct net *net, struct nks_tcp_census *c)
+{
+	struct inet_hashinfo *hinfo = nks_netns_tcp_hashinfo(net);
+	u32 i;
+
+	for (i = 0; i <= hinfo->ehash_mask; i++) {
+		nks_tcp_bucket(hinfo, i, net, nks_tcp_count, c);
+		cond_resched();
+	}
+}
+
+static int nks_tcp_put(struct sk_buff *msg, int type, u64 v, int pad)
+{
+	return nla_put_u64_64bit(msg, type, v, pad);
+}
+
+static unsigned long nks_tcp_mib(struct net *net, int field)
+{
+	return snmp_fold_field(net->mib.net_statistics, field);
+}
+
+static int nks_tcp_fill_orphans(struct sk_buff *msg,
+				const struct nks_tcp_census *c)
+{
+	struct nlattr *nest = nla_nest_start(msg, NKSTAT_TCP_A_ORPHANS);
+	const int pad = NKSTAT_ORPHANS_A_PAD;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nks_tcp_put(msg, NKSTAT_ORPHANS_A_TOTAL, c->total, pad) ||
+	    nks_tcp_put(msg, NKSTAT_ORPHANS_A_FIN_WAIT1, c->fin_wait1, pad) ||
+	    nks_tcp_put(msg, NKSTAT_ORPHANS_A_FIN_WAIT2, c->fin_wait2, pad) ||
+	    nks_tcp_put(msg, NKSTAT_ORPHANS_A_CLOSING, c->closing, pad) ||
+	    nks_tcp_put(msg, NKSTAT_ORPHANS_A_LAST_ACK, c->last_ack, pad) ||
+	    nks_tcp_put(msg, NKSTAT_ORPHANS_A_ZERO_WINDOW_PROBING, c->probing,
+			pad) ||
+	    nks_nl_put_hist(msg, NKSTAT_ORPHANS_A_PROBES_HIST, c->probes_hist) ||
+	    nks_tcp_put(msg, NKSTAT_ORPHANS_A_MAX_BACKOFF, c->max_backoff,
+			pad) ||
+	    nks_tcp_put(msg, NKSTAT_ORPHANS_A_ZERO_WINDOW_RTO,
+			c->zero_window_rto, pad)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int nks_tcp_fill_aborts(struct sk_buff *msg, struct net *net)
+{
+	struct nlattr *nest = nla_nest_start(msg, NKSTAT_TCP_A_ABORTS);
+	const int pad = NKSTAT_ABORTS_A_PAD;
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nks_tcp_put(msg, NKSTAT_ABORTS_A_MEMORY,
+			nks_tcp_mib(net, LINUX_MIB_TCPABORTONMEMORY), pad))
+		goto err_cancel;
+	for (i = 0; nks_tcp_aborts_ok && i < NKS_TCP_NCAUSES; i++) {
+		if (nks_tcp_put(msg, nks_tcp_cause_attr[i],
+				nks_netns_read(net, NKS_NETNS_TCP_ABORTS + i),
+				pad))
+			goto err_cancel;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}
+
+static u64 nks_tcp_orphans_global(void)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(tcp_orphan_count, cpu);
+	return sum;
+}
+
+int nks_tcp_fill(struct sk_buff *msg, struct net *net)
+{
+	struct nks_tcp_census c = {};
+	const int pad = NKSTAT_TCP_A_PAD;
+	struct nlattr *nest;
+
+	nks_tcp_walk(net, &c);
+
+	nest = nla_nest_start(msg, NKSTAT_A_TCP);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nks_tcp_fill_orphans(msg, &c) ||
+	    nks_tcp_put(msg, NKSTAT_TCP_A_STALLED_ZERO_WINDOW, c.stalled, pad) ||
+	    nks_tcp_put(msg, NKSTAT_TCP_A_WITH_USER_TIMEOUT,
+			c.with_user_timeout, pad) ||
+	    nks_tcp_put(msg, NKSTAT_TCP_A_ORPHANS_GLOBAL,
+			nks_tcp_orphans_global(), pad) ||
+	    nks_tcp_fill_aborts(msg, net) ||
+	    nks_tcp_put(msg, NKSTAT_TCP_A_ABORT_ON_TIMEOUT,
+			nks_tcp_mib(net, LINUX_MIB_TCPABORTONTIMEOUT), pad) ||
+	    nks_tcp_put(msg, NKSTAT_TCP_A_ABORT_ON_MEMORY,
+			nks_tcp_mib(net, LINUX_MIB_TCPABORTONMEMORY), pad)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* A GET_TCP_ORPHANS batch being copied from one bucket. */
+struct nks_tcp_batch {
+	const struct nks_tcp_cursor *c;
+	struct nks_orphan_row *rows;
+	int n;
+	u32 bucket;
+	u32 idx;	/* matching rows of @bucket seen */
+	u32 skip;	/* of those, already sent */
+	bool whole;	/* every row of @bucket copied */
+};
+
+static u8 nks_tcp_timer(const struct sock *sk)
+{
+	switch (READ_ONCE(inet_csk(sk)->icsk_pending)) {
+	case ICSK_TIME_RETRANS:
+	case ICSK_TIME_REO_TIMEOUT:
+	case ICSK_TIME_LOSS_PROBE:
+		return NKSTAT_TCP_TIMER_RETRANS;
+	case ICSK_TIME_PROBE0:
+		return NKSTAT_TCP_TIMER_PROBE0;
+	}
+	return timer_pending(&inet_csk(sk)->icsk_keepalive_timer) ?
+		NKSTAT_TCP_TIMER_KEEPALIVE : NKSTAT_TCP_TIMER_NONE;
+}
+
+static bool nks_tcp_copy(const struct sock *sk, void *arg)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	struct nks_tcp_stall st = nks_tcp_stall(sk);
+	const struct tcp_sock *tp = tcp_sk(sk);
+	struct nks_tcp_batch *b = arg;
+	struct nks_orphan_row *row;
+	u32 now = tcp_jiffies32, since, probes_ts;
+
+	if (!sock_flag(sk, SOCK_DEAD))
+		return true;
+	if (b->c->zero_window && !st.probing && !st.zero_window_rto)
+		return true;
+	if (b->idx++ < b->skip)
+		return true;
+	if (b->n == NKS_TCP_BATCH) {
+		b->whole = false;
+		return false;
+	}
+	row = &b->rows[b->n++];
+	memset(row, 0, sizeof(*row));
+	row->bucket = b->bucket;
+	row->idx = b->idx - 1;
+	row->family = sk->sk_family;
+	row->state = inet_sk_state_load(sk);
+	row->timer = nks_tcp_timer(sk);
+	row->sport = htons(inet_sk(sk)->inet_num);
+	row->dport = sk->sk_dport;
+	if (sk->sk_family == AF_INET) {
+		memcpy(row->saddr, &sk->sk_rcv_saddr, 4);
+		memcpy(row->daddr, &sk->sk_daddr, 4);
+#if IS_ENABLED(CONFIG_IPV6)
+	} else {
+		memcpy(row->saddr, &sk->sk_v6_rcv_saddr, 16);
+		memcpy(row->daddr, &sk->sk_v6_daddr, 16);
+#endif
+	}
+	row->probes_out = READ_ONCE(icsk->icsk_probes_out);
+	row->backoff = READ_ONCE(icsk->icsk_backoff);
+	row->snd_wnd = READ_ONCE(tp->snd_wnd);
+	row->packets_out = READ_ONCE(tp->packets_out);
+	probes_ts = READ_ONCE(icsk->icsk_probes_tstamp);
+	if (st.probing && probes_ts)
+		since = now - probes_ts;
+	else
+		since = now - READ_ONCE(tp->rcv_tstamp);
+	row->since_progress_ms = jiffies_to_msecs(since);
+	return true;
+}
+
+int nks_tcp_collect(struct net *net, const struct nks_tcp_cursor *c,
+		    struct nks_orphan_row *rows, u32 *done_to)
+{
+	struct inet_hashinfo *hinfo = nks_netns_tcp_hashinfo(net);
+	struct nks_tcp_batch b = { .c = c, .rows = rows, .skip = c->skip };
+	u32 i;
+
+	for (i = c->bucket; i <= hinfo->ehash_mask; i++) {
+		b.bucket = i;
+		b.idx = 0;
+		b.whole = true;
+		nks_tcp_bucket(hinfo, i, net, nks_tcp_copy, &b);
+		if (!b.whole)
+			break;
+		b.skip = 0;
+		cond_resched();
+		if (b.n == NKS_TCP_BATCH) {
+			i++;
+			break;
+		}
+	}
+	*done_to = i;
+	return b.n;
+}
+
+int nks_tcp_row_fill(struct sk_buff *msg, const struct nks_orphan_row *row)
+{
+	struct nlattr *nest = nla_nest_start(msg, NKSTAT_A_ORPHAN);
+	int alen = row->family == AF_INET ? 4 : 16;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, NKSTAT_ORPHAN_A_FAMILY, row->family) ||
+	    nla_put(msg, NKSTAT_ORPHAN_A_SADDR, alen, row->saddr) ||
+	    nla_put(msg, NKSTAT_ORPHAN_A_DADDR, alen, row->daddr) ||
+	    nla_put_u32(msg, NKSTAT_ORPHAN_A_SPORT, ntohs(row->sport)) ||
+	    nla_put_u32(msg, NKSTAT_ORPHAN_A_DPORT, ntohs(row->dport)) ||
+	    nla_put_u32(msg, NKSTAT_ORPHAN_A_STATE, row->state) ||
+	    nla_put_u32(msg, NKSTAT_ORPHAN_A_TIMER, row->timer) ||
+	    nla_put_u32(msg, NKSTAT_ORPHAN_A_PROBES_OUT, row->probes_out) ||
+	    nla_put_u32(msg, NKSTAT_ORPHAN_A_BACKOFF, row->backoff) ||
+	    nla_put_u32(msg, NKSTAT_ORPHAN_A_SND_WND, row->snd_wnd) ||
+	    nla_put_u32(msg, NKSTAT_ORPHAN_A_PACKETS_OUT, row->packets_out) ||
+	    nla_put_u32(msg, NKSTAT_ORPHAN_A_SINCE_PROGRESS_MS,
+			row->since_progress_ms)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
