@@ -83,6 +83,8 @@ int nks_complete(int argc, char **argv, const char *const *objects)
 	static const char *const formats[] = { "text", "json", "prometheus", NULL };
 	static const char *const neigh[] = { "arp", "ndisc", "dev", NULL };
 	static const char *const list[] = { "list", NULL };
+	static const char *const orphans[] = { "orphans", NULL };
+	static const char *const orphans_opts[] = { "--zero-window", "--peers", NULL };
 	static const char *const list_opts[] = {
 		"--top", "--range", "--ephemeral", "--min-owners", NULL,
 	};
@@ -120,5 +122,9 @@ int nks_complete(int argc, char **argv, const char *const *objects)
 		nks_complete_words(list);
 	else if (!strcmp(argv[i], "ports") && !strcmp(argv[i + 1], "list"))
 		nks_complete_words(list_opts);
+	else if (!strcmp(argv[i], "tcp") && i == argc - 1)
+		nks_complete_words(orphans);
+	else if (!strcmp(argv[i], "tcp") && !strcmp(argv[i + 1], "orphans"))
+		nks_complete_words(orphans_opts);
 	return NKS_EXIT_OK;
 }

@@ -36,6 +36,8 @@ static const struct nks_command nks_commands[] = {
 	  "neighbour tables (arp, ndisc): gc, overflows, states; dev: per device" },
 	{ "ports", nks_cmd_ports, "[list ...]",
 	  "TCP bind hash, ephemeral ports, TIME_WAIT; list: per port" },
+	{ "tcp", nks_cmd_tcp, "[orphans ...]",
+	  "TCP orphans, zero-window stalls, aborts by cause; orphans: per socket" },
 	{ "version", nks_cmd_version, "", "print the tool's version" },
 	{ "help", nks_cmd_help, "", "print this help" },
 };
@@ -233,7 +235,12 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (netns) {
-		int ret = nks_enter_netns(netns);
+		uint64_t unused;
+		int ret;
+
+		/* read while /proc/sys still shows the initial netns's globals */
+		nks_tcp_max_orphans(&unused);
+		ret = nks_enter_netns(netns);
 
 		if (ret)
 			return ret;

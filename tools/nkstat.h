@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <linux/nkstat.h>
 #include <netlink/attr.h>
@@ -86,6 +87,26 @@ bool nks_attr_u64(struct nlattr *a, uint64_t *v);
 const char *nks_attr_fmt(struct nlattr *a, char *buf, size_t len);
 #define NKS_FMT(a, buf) nks_attr_fmt(a, buf, sizeof(buf))
 
+/*
+ * Attributes of @len bytes at @head, walked inline: a dump has thousands
+ * of rows, and libnl's nla_* calls are out of line.
+ */
+#define nks_for_each_tlv(a, head, len, rem)					\
+	for ((a) = (head), (rem) = (len);					\
+	     (rem) >= NLA_HDRLEN && (a)->nla_len >= NLA_HDRLEN &&		\
+	     (a)->nla_len <= (rem);						\
+	     (rem) -= NLA_ALIGN((a)->nla_len),					\
+	     (a) = (struct nlattr *)((char *)(a) + NLA_ALIGN((a)->nla_len)))
+
+/* The u32 payload of @a, which the caller checked is long enough. */
+static inline uint32_t nks_tlv_u32(const struct nlattr *a)
+{
+	uint32_t v;
+
+	memcpy(&v, (const char *)a + NLA_HDRLEN, sizeof(v));
+	return v;
+}
+
 /* An attribute of a request. */
 enum { NKS_ATTR_U16, NKS_ATTR_U32, NKS_ATTR_FLAG };
 struct nks_attr {
@@ -99,13 +120,17 @@ int nks_nl_cmd_attrs(struct nks_nl *nl, uint8_t cmd, int flags,
 		     const struct nks_attr *attrs, int n, nks_reply_fn fn,
 		     void *arg);
 
+/* What to call with each group's reply. */
+struct nks_group_fns {
+	nks_reply_fn info, neigh, ports, tcp;
+};
+
 /*
- * GET_INFO, then GET_NEIGH and GET_PORTS for those groups that report on
- * this kernel: @info, @neigh and @ports get the replies, with @arg.
- * Returns an exit code, having printed one line on failure.
+ * GET_INFO, then GET_NEIGH, GET_PORTS and GET_TCP for those groups that
+ * report on this kernel: @fns get the replies, with @arg. Returns an
+ * exit code, having printed one line on failure.
  */
-int nks_query_groups(nks_reply_fn info, nks_reply_fn neigh, nks_reply_fn ports,
-		     void *arg);
+int nks_query_groups(const struct nks_group_fns *fns, void *arg);
 
 /* A minimal streaming JSON writer; nks_json_end() flushes it. */
 struct nks_json {
@@ -147,10 +172,17 @@ int nks_cmd_summary(const struct nks_opts *opts, int argc, char **argv);
 int nks_cmd_info(const struct nks_opts *opts, int argc, char **argv);
 int nks_cmd_neigh(const struct nks_opts *opts, int argc, char **argv);
 int nks_cmd_ports(const struct nks_opts *opts, int argc, char **argv);
+int nks_cmd_tcp(const struct nks_opts *opts, int argc, char **argv);
 /* Print one reply as text or JSON; exposed for the tests. */
 int nks_info_print(const struct nks_reply *reply, void *opts);
 int nks_neigh_print(const struct nks_reply *reply, void *opts);
 int nks_ports_print(const struct nks_reply *reply, void *opts);
+int nks_tcp_print(const struct nks_reply *reply, void *opts);
+/*
+ * net.ipv4.tcp_max_orphans, a global sysctl; false if unreadable, as it
+ * is from a netns other than the initial one (but see -n).
+ */
+bool nks_tcp_max_orphans(uint64_t *v);
 /*
  * From a NKSTAT_A_PORTS nest's attributes: the ports in the ephemeral
  * range (*@size, set whenever the range is there) and those in use

@@ -325,10 +325,9 @@ static int nks_query_info(const struct nks_reply *r, void *arg)
 	return q->info(r, q->arg);
 }
 
-int nks_query_groups(nks_reply_fn info, nks_reply_fn neigh, nks_reply_fn ports,
-		     void *arg)
+int nks_query_groups(const struct nks_group_fns *fns, void *arg)
 {
-	struct nks_query q = { .info = info, .arg = arg };
+	struct nks_query q = { .info = fns->info, .arg = arg };
 	struct nks_nl nl;
 	int ret;
 
@@ -337,9 +336,11 @@ int nks_query_groups(nks_reply_fn info, nks_reply_fn neigh, nks_reply_fn ports,
 		return ret;
 	ret = nks_nl_cmd(&nl, NKSTAT_CMD_GET_INFO, 0, 0, 0, nks_query_info, &q);
 	if (!ret && q.reporting[NKSTAT_GROUP_NEIGH])
-		ret = nks_nl_cmd(&nl, NKSTAT_CMD_GET_NEIGH, 0, 0, 0, neigh, arg);
+		ret = nks_nl_cmd(&nl, NKSTAT_CMD_GET_NEIGH, 0, 0, 0, fns->neigh, arg);
 	if (!ret && q.reporting[NKSTAT_GROUP_PORTS])
-		ret = nks_nl_cmd(&nl, NKSTAT_CMD_GET_PORTS, 0, 0, 0, ports, arg);
+		ret = nks_nl_cmd(&nl, NKSTAT_CMD_GET_PORTS, 0, 0, 0, fns->ports, arg);
+	if (!ret && q.reporting[NKSTAT_GROUP_TCP])
+		ret = nks_nl_cmd(&nl, NKSTAT_CMD_GET_TCP, 0, 0, 0, fns->tcp, arg);
 	nks_nl_close(&nl);
 	return ret;
 }

@@ -223,25 +223,6 @@ struct nks_port {
 	int64_t port, l3mdev, fastreuse, fastreuseport, owners, tw_owners, addrs;
 };
 
-/*
- * Attributes of @len bytes at @head, walked inline: a dump has thousands
- * of rows, and libnl's nla_* calls are out of line.
- */
-#define nks_for_each_tlv(a, head, len, rem)					\
-	for ((a) = (head), (rem) = (len);					\
-	     (rem) >= NLA_HDRLEN && (a)->nla_len >= NLA_HDRLEN &&		\
-	     (a)->nla_len <= (rem);						\
-	     (rem) -= NLA_ALIGN((a)->nla_len),					\
-	     (a) = (struct nlattr *)((char *)(a) + NLA_ALIGN((a)->nla_len)))
-
-static uint32_t nks_tlv_u32(const struct nlattr *a)
-{
-	uint32_t v;
-
-	memcpy(&v, (const char *)a + NLA_HDRLEN, sizeof(v));
-	return v;
-}
-
 static void nks_port_parse(struct nlattr *nest, struct nks_port *p)
 {
 	struct nlattr *a;

@@ -3,8 +3,8 @@
  * Prometheus text exposition (format 0.0.4), for node_exporter's textfile
  * collector: every metric family is "nkstat_<name>" with # HELP and
  * # TYPE lines before its samples, counters end in _total, and labels
- * are few (netns, table, group, state, hook): no per-port or per-device
- * series.
+ * are few (netns, table, group, state, hook, cause): no per-port,
+ * per-device or per-socket series.
  */
 #include <string.h>
 
@@ -47,6 +47,9 @@ void nks_prom_sample(const char *name, const char *labels, uint64_t v)
 /* nkstat -o prometheus: the module, then every group that reports. */
 int nks_prom_all(const struct nks_opts *opts)
 {
-	return nks_query_groups(nks_info_print, nks_neigh_print, nks_ports_print,
-				(void *)opts);
+	static const struct nks_group_fns fns = {
+		nks_info_print, nks_neigh_print, nks_ports_print, nks_tcp_print,
+	};
+
+	return nks_query_groups(&fns, (void *)opts);
 }

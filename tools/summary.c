@@ -2,7 +2,7 @@
 /*
  * nkstat summary (and nkstat with no object): one screen over every
  * group that reports, and a one-line verdict for each limit that is
- * close: neighbour table headroom, ephemeral ports, TIME_WAIT.
+ * close: neighbour table headroom, ephemeral ports, TIME_WAIT, orphans.
  * Colour only on a terminal, and never with NO_COLOR set.
  */
 #include <stdlib.h>
@@ -28,6 +28,8 @@ struct nks_summary {
 	bool have_ports;
 	uint64_t eph_size, eph_used, connect_fail, tw, tw_max;
 	bool have_eph, have_connect, have_tw;
+	bool have_tcp, have_probing, have_global, have_max_orphans, have_aborts;
+	uint64_t orphans, probing, orphans_global, max_orphans, aborts;
 };
 
 static int nks_sum_info(const struct nks_reply *r, void *arg)
@@ -109,13 +111,48 @@ static int nks_sum_ports(const struct nks_reply *r, void *arg)
 	return 0;
 }
 
+static int nks_sum_tcp(const struct nks_reply *r, void *arg)
+{
+	struct nlattr *tb[NKSTAT_TCP_A_MAX + 1], *o[NKSTAT_ORPHANS_A_MAX + 1];
+	struct nks_summary *s = arg;
+	uint64_t v;
+	struct nlattr *a;
+	int rem;
+
+	if (!r->tb[NKSTAT_A_TCP] ||
+	    nla_parse_nested(tb, NKSTAT_TCP_A_MAX, r->tb[NKSTAT_A_TCP], NULL))
+		return 0;
+	s->have_tcp = tb[NKSTAT_TCP_A_ORPHANS] &&
+		      !nla_parse_nested(o, NKSTAT_ORPHANS_A_MAX,
+					tb[NKSTAT_TCP_A_ORPHANS], NULL) &&
+		      nks_attr_u64(o[NKSTAT_ORPHANS_A_TOTAL], &s->orphans);
+	s->have_probing = s->have_tcp &&
+		nks_attr_u64(o[NKSTAT_ORPHANS_A_ZERO_WINDOW_PROBING], &s->probing);
+	s->have_global = nks_attr_u64(tb[NKSTAT_TCP_A_ORPHANS_GLOBAL],
+				      &s->orphans_global);
+	s->have_max_orphans = nks_tcp_max_orphans(&s->max_orphans) &&
+			      s->max_orphans;
+	/* every cause the module reports: memory is always among them */
+	if (tb[NKSTAT_TCP_A_ABORTS]) {
+		s->have_aborts = true;
+		nla_for_each_nested(a, tb[NKSTAT_TCP_A_ABORTS], rem) {
+			if (nla_type(a) != NKSTAT_ABORTS_A_PAD &&
+			    nks_attr_u64(a, &v))
+				s->aborts += v;
+		}
+	}
+	return 0;
+}
+
+#define NKS_SUM_VERDICTS (NKSTAT_NEIGH_TABLE_MAX + 3)
+
 struct nks_verdict {
 	const char *group, *what, *advice;
 	uint64_t used, limit;
 	double pct;
 };
 
-/* The verdicts of @s into @v (room for 4); returns how many. */
+/* The verdicts of @s into @v (room for NKS_SUM_VERDICTS); returns how many. */
 static int nks_sum_verdicts(const struct nks_summary *s, struct nks_verdict *v)
 {
 	static const char *const table_what[] = {
@@ -142,6 +179,12 @@ static int nks_sum_verdicts(const struct nks_summary *s, struct nks_verdict *v)
 		v[n++] = (struct nks_verdict){ "ports", "TIME_WAIT sockets against tcp_max_tw_buckets",
 			"connections past the limit close without TIME_WAIT",
 			s->tw, s->tw_max, nks_pct(s->tw, s->tw_max) };
+	if (s->have_global && s->have_max_orphans &&
+	    nks_pct(s->orphans_global, s->max_orphans) >= NKS_NEAR_PCT)
+		v[n++] = (struct nks_verdict){ "tcp", "orphaned sockets (every netns) against tcp_max_orphans",
+			"past it the kernel kills orphans (TCPAbortOnMemory); find who holds them: nkstat tcp orphans --peers",
+			s->orphans_global, s->max_orphans,
+			nks_pct(s->orphans_global, s->max_orphans) };
 	return n;
 }
 
@@ -220,8 +263,22 @@ static void nks_sum_text(const struct nks_summary *s, const struct nks_verdict *
 			printf("; TIME_WAIT %llu of %llu (%.1f%%)", (unsigned long long)s->tw,
 			       (unsigned long long)s->tw_max, nks_pct(s->tw, s->tw_max));
 	}
-	printf("\n%-6s %s\n\n", "tcp", s->state[NKSTAT_GROUP_TCP][0] ?
-	       s->state[NKSTAT_GROUP_TCP] : "n/a");
+	printf("\n%-6s %s", "tcp", s->reporting[NKSTAT_GROUP_TCP] ? "" :
+	       s->state[NKSTAT_GROUP_TCP][0] ? s->state[NKSTAT_GROUP_TCP] : "n/a");
+	if (s->reporting[NKSTAT_GROUP_TCP] && s->have_tcp) {
+		printf("orphans %llu here", (unsigned long long)s->orphans);
+		if (s->have_probing)
+			printf(" (%llu zero-window probing)",
+			       (unsigned long long)s->probing);
+		if (s->have_global && s->have_max_orphans)
+			printf(", %llu of tcp_max_orphans %llu everywhere (%.1f%%)",
+			       (unsigned long long)s->orphans_global,
+			       (unsigned long long)s->max_orphans,
+			       nks_pct(s->orphans_global, s->max_orphans));
+		if (s->have_aborts)
+			printf("; %llu aborted", (unsigned long long)s->aborts);
+	}
+	printf("\n\n");
 
 	if (!n)
 		printf("%sno limit is close%s (verdicts from %.0f%% of a limit)\n",
@@ -237,7 +294,10 @@ static void nks_sum_text(const struct nks_summary *s, const struct nks_verdict *
 int nks_cmd_summary(const struct nks_opts *opts, int argc, char **argv)
 {
 	struct nks_summary s = { 0 };
-	struct nks_verdict v[NKSTAT_NEIGH_TABLE_MAX + 2];
+	static const struct nks_group_fns fns = {
+		nks_sum_info, nks_sum_neigh, nks_sum_ports, nks_sum_tcp,
+	};
+	struct nks_verdict v[NKS_SUM_VERDICTS];
 	int n, ret;
 
 	(void)argv;
@@ -247,7 +307,7 @@ int nks_cmd_summary(const struct nks_opts *opts, int argc, char **argv)
 	}
 	if (opts->prom)
 		return nks_prom_all(opts);
-	ret = nks_query_groups(nks_sum_info, nks_sum_neigh, nks_sum_ports, &s);
+	ret = nks_query_groups(&fns, &s);
 	if (ret)
 		return ret;
 	n = nks_sum_verdicts(&s, v);

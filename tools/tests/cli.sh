@@ -76,6 +76,9 @@ check "-n of a netns that does not exist" 1 "" \
 check "unknown output format" 1 "" "^nkstat: unknown output format 'yaml' \(formats: text json prometheus\)" -- -o yaml
 check "ports list has no Prometheus form" 1 "" "^nkstat: ports list has no Prometheus form" -- -o prometheus ports list
 check "neigh dev has no Prometheus form" 1 "" "^nkstat: neigh dev has no Prometheus form" -- -o prometheus neigh dev
+check "tcp unknown argument" 1 "" "^nkstat: tcp takes no argument but 'orphans' \\(got 'frob'\\)" -- tcp frob
+check "tcp orphans unknown argument" 1 "" "^nkstat: tcp orphans: unknown argument '--top'" -- tcp orphans --top
+check "tcp orphans has no Prometheus form" 1 "" "^nkstat: tcp orphans has no Prometheus form" -- -o prometheus tcp orphans
 check "global options come first" 1 "" "^nkstat: ports list: unknown argument '-j'" -- ports list -j
 
 # Bash completion asks the tool: complete WORD... prints what it offers
@@ -100,12 +103,14 @@ check_completion() {	# check_completion NAME WANT WORD...
 		failed=$((failed + 1))
 	fi
 }
-check_completion "objects" "summary info neigh ports version help" ""
+check_completion "objects" "summary info neigh ports tcp version help" ""
 check_completion "a prefix" "neigh" ne
 check_completion "output formats" "text json prometheus" -o ""
 check_completion "neigh's arguments" "arp ndisc dev" neigh ""
 check_completion "after the options" "list" -j -n x ports ""
 check_completion "ports list options" "--range" ports list --r
+check_completion "tcp's argument" "orphans" tcp ""
+check_completion "tcp orphans options" "--zero-window --peers" tcp orphans --
 check_completion "global options, once a word starts with -" "--netns" --ne
 
 # The host kernel here has no nkstat family: the tool must say so.
@@ -120,6 +125,8 @@ else
 	check "neigh without the module" 3 "" "not loaded" -- -j neigh arp
 	check "ports without the module" 3 "" "not loaded" -- -j ports
 	check "ports list without the module" 3 "" "not loaded" -- ports list --ephemeral
+	check "tcp without the module" 3 "" "not loaded" -- -j tcp
+	check "tcp orphans without the module" 3 "" "not loaded" -- tcp orphans --peers
 	check "prometheus without the module" 3 "" "not loaded" -- -o prometheus
 	check_completion "groups, without the module: the tool's own list" "neigh ports tcp" info ""
 fi
