@@ -754,6 +754,51 @@ TEST_F(genl, ports_list_inverted_range)
 	EXPECT_EQ(0, d.error);
 }
 
+TEST_F(genl, tcp_takes_no_attributes)
+{
+	self->m.genl.cmd = NKSTAT_CMD_GET_TCP;
+	nks_attr(&self->m, NKSTAT_A_ORPHAN_ZERO_WINDOW, "", 0);
+	/* 6.1: "Unknown attribute type", 6.12: "Unsupported attribute" */
+	EXPECT_REFUSED(-EINVAL, "attribute");
+}
+
+TEST_F(genl, tcp_is_do_only)
+{
+	self->m.genl.cmd = NKSTAT_CMD_GET_TCP;
+	self->m.nlh.nlmsg_flags |= NLM_F_DUMP;
+	ASSERT_EQ(0, nks_xfer(&self->s, &self->m));
+	EXPECT_EQ(-EOPNOTSUPP, self->s.error);
+}
+
+static void nks_tcp_orphans_init(struct nks_msg *m, int family)
+{
+	nks_msg_init(m, family, NKSTAT_CMD_GET_TCP_ORPHANS);
+	m->nlh.nlmsg_flags |= NLM_F_DUMP;
+}
+
+/* A flag carries no payload. */
+TEST_F(genl, tcp_orphans_flag_with_payload)
+{
+	nks_tcp_orphans_init(&self->m, self->s.family);
+	nks_attr_u32(&self->m, NKSTAT_A_ORPHAN_ZERO_WINDOW, 1);
+	/* the policy layer's errno for a malformed attribute */
+	EXPECT_REFUSED(-ERANGE, "failed policy validation");
+}
+
+TEST_F(genl, tcp_orphans_attribute_not_taken)
+{
+	nks_tcp_orphans_init(&self->m, self->s.family);
+	nks_attr(&self->m, NKSTAT_A_PORT_EPHEMERAL, "", 0);
+	EXPECT_REFUSED(-EINVAL, "Unsupported attribute");
+}
+
+TEST_F(genl, tcp_orphans_is_dump_only)
+{
+	self->m.genl.cmd = NKSTAT_CMD_GET_TCP_ORPHANS;
+	ASSERT_EQ(0, nks_xfer(&self->s, &self->m));
+	EXPECT_EQ(-EOPNOTSUPP, self->s.error);
+}
+
 #define NKS_PORTS_FIRST 20000
 #define NKS_PORTS_COUNT 20000
 

@@ -1,0 +1,210 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The tcp group against real TCP traffic between two netns over a veth:
+# orphans stalled on a zero window, then aborts by tcp_orphan_retries,
+# TCP_USER_TIMEOUT, tcp_retries2, keepalive and SYN retries. The census
+# is checked against ss and /proc/net/sockstat, every abort delta against
+# the kernel's TcpExtTCPAbortOnTimeout and TCPAbortOnMemory (nstat). The
+# peer "vanishes" through a blackhole route in its netns: it can no
+# longer answer, and nothing tells the sender so.
+
+# shellcheck source=selftests/lib.sh
+source "$(dirname "$0")/lib.sh"
+require_module
+
+traffic=(python3 "$NKSTAT_REPO/selftests/tcp_traffic.py")
+p=nks-tcp-$$
+CL=$p-cl SV=$p-sv X=$p-x
+CL_IP=10.77.0.1 SV_IP=10.77.0.2
+pids=()
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+	[ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null
+	wait 2>/dev/null
+	for ns in "$CL" "$SV" "$X"; do ip netns del "$ns" 2>/dev/null; done
+}
+trap cleanup EXIT
+
+for ns in "$CL" "$SV" "$X"; do
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+done
+ip link add nks-cl netns "$CL" type veth peer name nks-sv netns "$SV"
+ip -n "$CL" addr add "$CL_IP/24" dev nks-cl
+ip -n "$SV" addr add "$SV_IP/24" dev nks-sv
+ip -n "$CL" link set nks-cl up
+ip -n "$SV" link set nks-sv up
+
+cut="ip -n $SV route add blackhole $CL_IP/32"
+mend() {
+	ip -n "$SV" route del blackhole "$CL_IP/32"
+}
+
+# serve KIND PORT: a server in SV, once it listens
+serve() {
+	local out=/tmp/$p-serve-$2
+	ip netns exec "$SV" "${traffic[@]}" "$1" --addr "$SV_IP:$2" >"$out" &
+	pids+=($!)
+	for _ in $(seq 50); do
+		grep -q ready "$out" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# tcpj NETNS: `nkstat -j tcp` there; -n reads tcp_max_orphans first
+tcpj() {
+	nkstat -n "$1" -j tcp
+}
+# get JSON EXPR: EXPR over d = the document, t = d["tcp"]
+get() {
+	python3 -c 'import json,sys; d=json.load(sys.stdin); t=d.get("tcp")
+print(eval(sys.argv[1]))' "$2" <<<"$1"
+}
+# delta BEFORE AFTER CAUSE: the cause's rise
+delta() {
+	echo $(($(get "$2" "t['aborts']['$3']") - $(get "$1" "t['aborts']['$3']")))
+}
+# sums BEFORE AFTER: "causes kernel": the rise of every cause (memory
+# included), and of TCPAbortOnTimeout + TCPAbortOnMemory as nstat reads
+# them (mib_before is nstat's reading taken with BEFORE)
+sums() {
+	local causes kernel
+	causes=$(python3 -c 'import json,sys
+a, b = (json.loads(x)["tcp"]["aborts"] for x in sys.argv[1:3])
+print(sum(b[k] - a[k] for k in a))' "$1" "$2")
+	kernel=$(($(mib) - mib_before))
+	echo "$causes $kernel"
+}
+# mib: TcpExtTCPAbortOnTimeout + TcpExtTCPAbortOnMemory of CL, from nstat
+mib() {
+	ip netns exec "$CL" nstat -asz TcpExtTCPAbortOnTimeout TcpExtTCPAbortOnMemory |
+		awk '$1 ~ /^TcpExt/ { s += $2 } END { print s + 0 }'
+}
+
+mark=$(dmesg_mark)
+
+# --- 0. nkstat info ---------------------------------------------------
+info=$(nkstat -j info tcp)
+tap_check "info: tcp is active" \
+	[ "$(get "$info" 'd["info"]["groups"][0]["state"]')" = active ]
+tap_check "info: the three abort-path kretprobes attached" \
+	[ "$(get "$info" '" ".join(sorted(h["name"] for h in d["info"]["groups"][0]["hooks"]
+		if h["error"] is None and h["kind"] == "kretprobe"))')" = \
+	"tcp_keepalive_timer tcp_retransmit_timer tcp_write_timer_handler" ]
+
+# --- 1. orphans stalled on a zero window ------------------------------
+# 200 connections to a server that never reads: each client fills the
+# window, then closes. Enough rows that the orphan dump resumes.
+N=200
+serve stall-serve 8000
+out=$(ip netns exec "$CL" "${traffic[@]}" orphan --dst "$SV_IP:8000" --count $N \
+	--run "nkstat -j tcp" --run "ss -tanoeH state fin-wait-1" \
+	--run "cat /proc/net/sockstat" --run "nkstat -j tcp orphans" \
+	--run "nkstat -j tcp orphans --peers" --run "nkstat -j tcp orphans --zero-window")
+run() {
+	json_get "d['runs'][$1]" <<<"$out"
+}
+t1=$(run 0) ss_out=$(run 1) sockstat=$(run 2) dump=$(run 3) peers=$(run 4) zw=$(run 5)
+ss_n=$(grep -c . <<<"$ss_out")
+ss_persist=$(grep -c 'timer:(persist' <<<"$ss_out")
+echo "# $N orphaned; ss: $ss_n in FIN-WAIT-1, $ss_persist probing;" \
+	"nkstat: $(get "$t1" 't["orphans"]')"
+tap_check "orphans: the scenario orphaned $N sockets" \
+	[ "$(json_get 'd["result"]["orphaned"]' <<<"$out")" = $N ]
+tap_check "orphans: fin_wait1 = ss FIN-WAIT-1 = $N" \
+	[ "$(get "$t1" 't["orphans"]["fin_wait1"]')" = "$ss_n" ] && [ "$ss_n" = $N ]
+tap_check "orphans: total = fin_wait1 (no other state here)" \
+	[ "$(get "$t1" 't["orphans"]["total"]')" = "$ss_n" ]
+tap_check "orphans: zero_window_probing = ss timer persist = $N" \
+	[ "$(get "$t1" 't["orphans"]["zero_window_probing"]')" = "$ss_persist" ] && [ "$ss_persist" = $N ]
+tap_check "orphans: the probes_out histogram holds every probing orphan" \
+	[ "$(get "$t1" 'sum(t["orphans"]["probes_hist"].values())')" = "$ss_persist" ]
+tap_check "orphans: none retransmitting into the window; no live socket stalled" \
+	[ "$(get "$t1" '(t["orphans"]["zero_window_rto"], t["stalled_zero_window"])')" = "(0, 0)" ]
+sockstat_orphan=$(awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "orphan") print $(i + 1) }' <<<"$sockstat")
+tap_check "orphans: orphans_global = sockstat orphan ($sockstat_orphan)" \
+	[ "$(get "$t1" 't["orphans_global"]')" = "$sockstat_orphan" ]
+tap_check "orphans dump: one row per orphan, local ports as ss lists them" \
+	[ "$(get "$dump" '" ".join(sorted(str(r["local_port"]) for r in d["tcp_orphans"]))')" = \
+	"$(awk '{ n = split($3, a, ":"); print a[n] }' <<<"$ss_out" | sort | paste -sd' ')" ]
+tap_check "orphans dump: each row names the peer, FIN-WAIT-1, persist" \
+	[ "$(get "$dump" 'sorted({(r["peer"], r["peer_port"], r["state"], r["timer"]) for r in d["tcp_orphans"]})')" = \
+	"[('$SV_IP', 8000, 'fin_wait1', 'persist')]" ]
+tap_check "orphans --peers: one peer holds all $N" \
+	[ "$(get "$peers" '[(r["peer"], r["orphans"], r["zero_window"]) for r in d["tcp_orphan_peers"]]')" = \
+	"[('$SV_IP', $N, $N)]" ]
+tap_check "orphans --zero-window: the $N stalled ones" \
+	[ "$(get "$zw" 'len(d["tcp_orphans"])')" = $N ]
+
+# max_orphans is read where /proc/sys shows it: -n reads it first
+t=$(tcpj "$CL")
+tap_check "max_orphans is net.ipv4.tcp_max_orphans" \
+	[ "$(get "$t" 't["max_orphans"]')" = "$(cat /proc/sys/net/ipv4/tcp_max_orphans)" ]
+tap_check "ip netns exec cannot read it: null, not 0" \
+	[ "$(ip netns exec "$CL" nkstat -j tcp | get "$(cat)" 't["max_orphans"]')" = None ]
+
+# the peer vanishes: unanswered probes, then tcp_orphan_retries aborts
+before=$(tcpj "$CL") mib_before=$(mib)
+ip netns exec "$CL" sysctl -qw net.ipv4.tcp_orphan_retries=1
+$cut
+for _ in $(seq 120); do
+	after=$(tcpj "$CL")
+	[ "$(get "$after" 't["orphans"]["total"]')" = 0 ] && break
+	sleep 0.5
+done
+mend
+read -r causes kernel <<<"$(sums "$before" "$after")"
+echo "# orphan aborts: causes +$causes, TCPAbortOnTimeout+OnMemory +$kernel"
+tap_check "orphans: all $N aborted" [ "$(get "$after" 't["orphans"]["total"]')" = 0 ]
+tap_check "orphans: orphan_zero_window rose by $N" \
+	[ "$(delta "$before" "$after" orphan_zero_window)" = $N ]
+tap_check "orphans: abort deltas sum to the kernel's (+$kernel)" [ "$causes" = "$kernel" ]
+tap_check "orphans: kernel totals in the reply follow nstat" \
+	[ "$(get "$after" 't["kernel"]["abort_on_timeout"] + t["kernel"]["abort_on_memory"]')" = "$(mib)" ]
+
+# abort_test NAME EXPECTED-CAUSE SCENARIO-ARGS...: one abort, its errno and cause
+abort_test() {
+	local name=$1 cause=$2 res err
+	shift 2
+	before=$(tcpj "$CL") mib_before=$(mib)
+	res=$(ip netns exec "$CL" "${traffic[@]}" "$@")
+	mend
+	after=$(tcpj "$CL")
+	read -r causes kernel <<<"$(sums "$before" "$after")"
+	err=$(json_get 'd["errno"]' <<<"$res")
+	echo "# $name: $res; causes +$causes, TCPAbortOnTimeout+OnMemory +$kernel"
+	tap_check "$name: the application gets ETIMEDOUT" [ "$err" = ETIMEDOUT ]
+	tap_check "$name: counted under $cause" [ "$(delta "$before" "$after" "$cause")" = 1 ]
+	tap_check "$name: abort deltas sum to the kernel's (+1)" \
+		[ "$causes" = "$kernel" ] && [ "$kernel" = 1 ]
+}
+
+# --- 2. TCP_USER_TIMEOUT ----------------------------------------------
+serve serve 8001
+abort_test "TCP_USER_TIMEOUT 2 s" user_timeout abort --dst "$SV_IP:8001" \
+	--mode user_timeout --cut "$cut"
+# --- 3. tcp_retries2 --------------------------------------------------
+ip netns exec "$CL" sysctl -qw net.ipv4.tcp_retries2=3
+abort_test "tcp_retries2=3" retries2 abort --dst "$SV_IP:8001" --mode retries --cut "$cut"
+# --- 4. keepalive -----------------------------------------------------
+abort_test "keepalive 1 s x 2" keepalive abort --dst "$SV_IP:8001" --mode keepalive --cut "$cut"
+# --- 5. SYN retries ---------------------------------------------------
+# 6.12 adds tcp_syn_linear_timeouts retries in SYN_SENT; 6.1 has none
+ip netns exec "$CL" sysctl -qw net.ipv4.tcp_syn_linear_timeouts=0 2>/dev/null
+$cut
+abort_test "TCP_SYNCNT=1" syn_retries syn --dst "$SV_IP:8001"
+
+# --- 6. isolation -----------------------------------------------------
+tx=$(tcpj "$X")
+tap_check "isolation: an idle netns sees no orphan and no abort" \
+	[ "$(get "$tx" '(t["orphans"]["total"], sum(t["aborts"].values()))')" = "(0, 0)" ]
+tap_check "isolation: the server's netns counted none of the client's aborts" \
+	[ "$(get "$(tcpj "$SV")" 'sum(t["aborts"].values())')" = 0 ]
+tap_check "isolation: the client's netns has them" \
+	[ "$(get "$(tcpj "$CL")" 't["aborts"]["orphan_zero_window"]')" = $N ]
+
+info=$(nkstat -j info tcp)
+tap_check "kretprobes missed nothing" \
+	[ "$(get "$info" 'sum(h["missed"] or 0 for h in d["info"]["groups"][0]["hooks"])')" = 0 ]
+tap_check "no splat in dmesg" dmesg_clean "$mark"
+tap_done

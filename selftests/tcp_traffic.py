@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Real TCP traffic for selftests/tcp.sh and scripts/bench-tcp.
+
+  stall-serve --addr IP:PORT [--rcvbuf B]
+        listen with a tiny receive buffer, accept and never read; print
+        "ready" and sleep until killed: every peer meets a zero window
+  orphan --dst IP:PORT --count N [--run CMD]...
+        connect N times, write until each send buffer is full, close all:
+        N orphans in FIN_WAIT1, probing the zero window. Prints one JSON
+        object after running each --run command:
+        {"result": {...}, "runs": [stdout, ...]}
+  serve --addr IP:PORT
+        listen, read and discard; print "ready" and sleep until killed
+  abort --dst IP:PORT --mode M --cut CMD
+        connect, run CMD (which must make the peer vanish), then wait for
+        the kernel to give up; M is user_timeout (TCP_USER_TIMEOUT 2 s and
+        a write), retries (a write) or keepalive (1 s timers, 2 probes).
+        Prints {"errno": NAME, "seconds": S}
+  syn --dst IP:PORT
+        connect with TCP_SYNCNT 1 to an address that never answers;
+        prints {"errno": NAME, "seconds": S}
+  hold --dst IP:PORT --count N
+        N idle connections; print "ready" and sleep until killed
+"""
+import argparse
+import errno
+import json
+import socket
+import subprocess
+import sys
+import time
+
+
+def addr(s):
+    host, port = s.rsplit(":", 1)
+    return host, int(port)
+
+
+def sleep_forever():
+    print("ready", flush=True)
+    while True:
+        time.sleep(3600)
+
+
+def stall_serve(args):
+    lst = socket.socket()
+    lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # before listen(): accepted sockets inherit it, and the window with it
+    lst.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, args.rcvbuf)
+    lst.bind(addr(args.addr))
+    lst.listen(4096)
+    print("ready", flush=True)
+    held = []
+    while True:
+        conn, _ = lst.accept()
+        held.append(conn)
+
+
+def orphan(args):
+    socks = []
+    for _ in range(args.count):
+        c = socket.socket()
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
+        c.connect(addr(args.dst))
+        c.setblocking(False)
+        socks.append(c)
+    sent = 0
+    # fill each send buffer: the peer's window closes first
+    for c in socks:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                sent += c.send(b"x" * 65536)
+            except BlockingIOError:
+                time.sleep(0.01)
+                try:
+                    sent += c.send(b"x" * 65536)
+                except BlockingIOError:
+                    break
+    for c in socks:
+        c.close()
+    runs = [subprocess.run(cmd, shell=True, capture_output=True, text=True,
+                           check=False).stdout for cmd in args.run]
+    json.dump({"result": {"orphaned": len(socks), "sent": sent}, "runs": runs},
+              sys.stdout)
+    sys.stdout.write("\n")
+
+
+def serve(args):
+    lst = socket.socket()
+    lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lst.bind(addr(args.addr))
+    lst.listen(4096)
+    print("ready", flush=True)
+    held = []
+    while True:
+        conn, _ = lst.accept()
+        conn.setblocking(False)
+        held.append(conn)
+        for h in held:
+            try:
+                h.recv(65536)
+            except OSError:
+                pass
+
+
+def wait_error(c, write):
+    start = time.monotonic()
+    try:
+        if write:
+            c.send(b"y" * 1000)
+        c.settimeout(600)
+        c.recv(1)
+        err = "EOF"
+    except OSError as e:
+        err = errno.errorcode.get(e.errno, str(e.errno))
+    return err, time.monotonic() - start
+
+
+def abort(args):
+    c = socket.socket()
+    c.connect(addr(args.dst))
+    if args.mode == "user_timeout":
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 2000)
+    elif args.mode == "keepalive":
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 1)
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 1)
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 2)
+    c.send(b"hello")
+    time.sleep(0.2)     # acknowledged: nothing outstanding
+    subprocess.run(args.cut, shell=True, check=True)
+    err, secs = wait_error(c, args.mode != "keepalive")
+    json.dump({"errno": err, "seconds": round(secs, 2)}, sys.stdout)
+    sys.stdout.write("\n")
+
+
+def syn(args):
+    c = socket.socket()
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_SYNCNT, 1)
+    start = time.monotonic()
+    try:
+        c.connect(addr(args.dst))
+        err = "connected"
+    except OSError as e:
+        err = errno.errorcode.get(e.errno, str(e.errno))
+    json.dump({"errno": err, "seconds": round(time.monotonic() - start, 2)},
+              sys.stdout)
+    sys.stdout.write("\n")
+
+
+def hold(args):
+    held = []
+    for _ in range(args.count):
+        c = socket.socket()
+        c.connect(addr(args.dst))
+        held.append(c)
+    sleep_forever()
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    sp = sub.add_parser("stall-serve")
+    sp.add_argument("--addr", required=True)
+    sp.add_argument("--rcvbuf", type=int, default=2048)
+    sp = sub.add_parser("orphan")
+    sp.add_argument("--dst", required=True)
+    sp.add_argument("--count", type=int, default=10)
+    sp.add_argument("--run", action="append", default=[])
+    sp = sub.add_parser("serve")
+    sp.add_argument("--addr", required=True)
+    sp = sub.add_parser("abort")
+    sp.add_argument("--dst", required=True)
+    sp.add_argument("--mode", required=True,
+                    choices=["user_timeout", "retries", "keepalive"])
+    sp.add_argument("--cut", required=True)
+    sp = sub.add_parser("syn")
+    sp.add_argument("--dst", required=True)
+    sp = sub.add_parser("hold")
+    sp.add_argument("--dst", required=True)
+    sp.add_argument("--count", type=int, default=100)
+    args = p.parse_args()
+    {"stall-serve": stall_serve, "orphan": orphan, "serve": serve,
+     "abort": abort, "syn": syn, "hold": hold}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()
