@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # nkstat with no object: the one-screen summary, and a verdict for each
 # limit that is close, caused by real traffic: an exhausted ephemeral
-# range (FULL) and TIME_WAIT at 90% of tcp_max_tw_buckets (NEAR). Colour
-# only on a terminal, and never with NO_COLOR.
+# range (FULL), TIME_WAIT at 90% of tcp_max_tw_buckets (NEAR) and
+# orphans at 85% of tcp_max_orphans (NEAR). Colour only on a terminal,
+# and never with NO_COLOR.
 
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -11,11 +12,18 @@ require_module
 
 traffic=(python3 "$NKSTAT_REPO/selftests/ports_traffic.py")
 p=nks-sum-$$
-FULL=$p-full TWN=$p-tw QUIET=$p-quiet
+FULL=$p-full TWN=$p-tw QUIET=$p-quiet OCL=$p-ocl OSV=$p-osv
+max_orphans=$(cat /proc/sys/net/ipv4/tcp_max_orphans)
+stall=
 # shellcheck disable=SC2317 # run by the EXIT trap
-cleanup() { for ns in "$FULL" "$TWN" "$QUIET"; do ip netns del "$ns" 2>/dev/null; done; }
+cleanup() {
+	[ -n "$stall" ] && kill "$stall" 2>/dev/null
+	wait 2>/dev/null
+	for ns in "$FULL" "$TWN" "$QUIET" "$OCL" "$OSV"; do ip netns del "$ns" 2>/dev/null; done
+	sysctl -q -w net.ipv4.tcp_max_orphans="$max_orphans"
+}
 trap cleanup EXIT
-for ns in "$FULL" "$TWN" "$QUIET"; do
+for ns in "$FULL" "$TWN" "$QUIET" "$OCL" "$OSV"; do
 	ip netns add "$ns"
 	ip -n "$ns" link set lo up
 done
@@ -59,6 +67,33 @@ out=$(ip netns exec "$TWN" "${traffic[@]}" timewait --count 9 --run nkstat)
 tw_text=$(json_get 'd["runs"][0]' <<<"$out")
 tap_check "summary: a NEAR verdict for TIME_WAIT at 9 of 10" \
 	grep -q '^NEAR TIME_WAIT sockets against tcp_max_tw_buckets: 9 of 10 (90.0%)' <<<"$tw_text"
+
+# 17 orphans stalled on a peer that never reads, against a limit of 20
+ip link add nks-ocl netns "$OCL" type veth peer name nks-osv netns "$OSV"
+ip -n "$OCL" addr add 10.79.0.1/24 dev nks-ocl
+ip -n "$OSV" addr add 10.79.0.2/24 dev nks-osv
+ip -n "$OCL" link set nks-ocl up
+ip -n "$OSV" link set nks-osv up
+ip netns exec "$OSV" python3 "$NKSTAT_REPO/selftests/tcp_traffic.py" stall-serve \
+	--addr 10.79.0.2:8000 >"/tmp/$p.sv" &
+stall=$!
+for _ in $(seq 50); do grep -q ready "/tmp/$p.sv" && break; sleep 0.1; done
+rm -f "/tmp/$p.sv"
+sysctl -q -w net.ipv4.tcp_max_orphans=20
+ip netns exec "$OCL" python3 "$NKSTAT_REPO/selftests/tcp_traffic.py" orphan \
+	--dst 10.79.0.2:8000 --count 17 >/dev/null
+orph_text=$(nkstat -n "$OCL")
+tap_check "summary: a NEAR verdict for 17 orphans of tcp_max_orphans 20" \
+	grep -q '^NEAR orphaned sockets (every netns) against tcp_max_orphans: 17 of 20 (85.0%)' <<<"$orph_text"
+tap_check "summary: the tcp line counts the netns's orphans" \
+	grep -q '^tcp    orphans 17 here (17 zero-window probing), 17 of tcp_max_orphans 20' <<<"$orph_text"
+# the peer vanishes and tcp_orphan_retries ends the orphans
+ip netns exec "$OCL" sysctl -q -w net.ipv4.tcp_orphan_retries=1
+ip -n "$OSV" route add blackhole 10.79.0.1/32
+for _ in $(seq 120); do
+	[ "$(nkstat -n "$OCL" -j tcp | json_get 'd["tcp"]["orphans"]["total"]')" = 0 ] && break
+	sleep 0.5
+done
 
 tap_check "summary: a quiet netns has no verdict" \
 	grep -q '^no limit is close' <<<"$(nkstat -n "$QUIET")"
