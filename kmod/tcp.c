@@ -461,14 +461,18 @@ err_cancel:
 	return -EMSGSIZE;
 }
 
+/*
+ * As tcp_orphan_count_sum() (not exported) does it: a socket orphaned on
+ * one CPU and destroyed on another leaves one CPU's count "below zero",
+ * so the per-CPU values add up modulo 2^32, as ints.
+ */
 static u64 nks_tcp_orphans_global(void)
 {
-	u64 sum = 0;
-	int cpu;
+	int cpu, sum = 0;
 
 	for_each_possible_cpu(cpu)
 		sum += per_cpu(tcp_orphan_count, cpu);
-	return sum;
+	return max(sum, 0);
 }
 
 int nks_tcp_fill(struct sk_buff *msg, struct net *net)

@@ -71,6 +71,17 @@ tap_check "values equal nkstat -j: connect_eaddrnotavail" \
 tap_check "values equal nkstat -j: bind_buckets" \
 	[ "$(series "nkstat_ports_bind_buckets{netns=\"$ns\"}")" = \
 	  "$(json_get 'd["ports"]["bind_buckets"]' <<<"$json")" ]
+tcp=$(nkstat -n "$ns" -j tcp)
+tap_check "tcp: one aborts_total series per cause, equal to nkstat -j" \
+	[ "$(python3 -c 'import json, sys
+a = json.loads(sys.argv[1])["tcp"]["aborts"]
+print(" ".join("%s=%s" % kv for kv in sorted(a.items())))' "$tcp")" = \
+	  "$(awk -v ns="$ns" 'match($1, /^nkstat_tcp_aborts_total\{netns="[^"]*",cause="[a-z0-9_]+"\}$/) &&
+		index($1, "netns=\"" ns "\"") { sub(/.*cause="/, "", $1); sub(/"}/, "", $1); print $1 "=" $2 }' \
+		"$dir/all.prom" | sort | paste -sd' ')" ]
+tap_check "tcp: orphans by state sum to the census's total" \
+	[ "$(awk -v ns="$ns" 'index($1, "nkstat_tcp_orphans{netns=\"" ns "\"") == 1 { s += $2 } END { print s + 0 }' \
+		"$dir/all.prom")" = "$(json_get 'd["tcp"]["orphans"]["total"]' <<<"$tcp")" ]
 tap_check "the exhausted range shows: 2 connect() failures" \
 	[ "$(series "nkstat_ports_connect_eaddrnotavail_total{netns=\"$ns\"}")" = 2 ]
 tap_check "group states: one state per group is 1" \
