@@ -261,8 +261,11 @@ int nks_tcp_init(struct nks_group *grp)
 	/* a cause seen on some paths only would mislead: all or none */
 	if (reason) {
 		for (i = 0; i < ARRAY_SIZE(nks_tcp_rps); i++) {
-			if (!h[i].err)
-				unregister_kretprobe(nks_tcp_rps[i]);
+			if (h[i].err)
+				continue;
+			unregister_kretprobe(nks_tcp_rps[i]);
+			/* detached again: say so rather than look attached */
+			h[i].err = -ECANCELED;
 		}
 		for (i = 0; i < NKS_TCP_NCAUSES; i++)
 			nks_group_unavail(grp, nks_tcp_cause_name[i], reason);
