@@ -29,7 +29,8 @@ struct nks_summary {
 	uint64_t eph_size, eph_used, connect_fail, tw, tw_max;
 	bool have_eph, have_connect, have_tw;
 	bool have_tcp, have_probing, have_global, have_max_orphans, have_aborts;
-	uint64_t orphans, probing, orphans_global, max_orphans, aborts;
+	bool have_memory;
+	uint64_t orphans, probing, orphans_global, max_orphans, aborts, memory;
 };
 
 static int nks_sum_info(const struct nks_reply *r, void *arg)
@@ -132,13 +133,19 @@ static int nks_sum_tcp(const struct nks_reply *r, void *arg)
 				      &s->orphans_global);
 	s->have_max_orphans = nks_tcp_max_orphans(&s->max_orphans) &&
 			      s->max_orphans;
-	/* every cause the module reports: memory is always among them */
+	/*
+	 * The causes the module counts (since it loaded), apart from memory,
+	 * which is the kernel's TCPAbortOnMemory (since the netns was made).
+	 */
 	if (tb[NKSTAT_TCP_A_ABORTS]) {
-		s->have_aborts = true;
 		nla_for_each_nested(a, tb[NKSTAT_TCP_A_ABORTS], rem) {
-			if (nla_type(a) != NKSTAT_ABORTS_A_PAD &&
-			    nks_attr_u64(a, &v))
+			if (nla_type(a) == NKSTAT_ABORTS_A_MEMORY) {
+				s->have_memory = nks_attr_u64(a, &s->memory);
+			} else if (nla_type(a) != NKSTAT_ABORTS_A_PAD &&
+				   nks_attr_u64(a, &v)) {
+				s->have_aborts = true;
 				s->aborts += v;
+			}
 		}
 	}
 	return 0;
@@ -276,7 +283,10 @@ static void nks_sum_text(const struct nks_summary *s, const struct nks_verdict *
 			       (unsigned long long)s->max_orphans,
 			       nks_pct(s->orphans_global, s->max_orphans));
 		if (s->have_aborts)
-			printf("; %llu aborted", (unsigned long long)s->aborts);
+			printf("; %llu timeout aborts since load",
+			       (unsigned long long)s->aborts);
+		if (s->have_memory)
+			printf(", %llu for memory", (unsigned long long)s->memory);
 	}
 	printf("\n\n");
 
