@@ -45,6 +45,23 @@ tap_check() {
 	fi
 }
 
+# all CMD... [-- CMD...]...: every command succeeds. tap_check takes one
+# command as its condition; `tap_check NAME [ a ] && [ b ]` would leave
+# [ b ] outside it, unreported.
+all() {
+	local cmd=()
+	while [ $# -gt 0 ]; do
+		if [ "$1" = -- ]; then
+			"${cmd[@]}" || return 1
+			cmd=()
+		else
+			cmd+=("$1")
+		fi
+		shift
+	done
+	"${cmd[@]}"
+}
+
 tap_done() {
 	echo "1..$tap_n"
 	exit $((tap_failed ? KSFT_FAIL : KSFT_PASS))

@@ -241,7 +241,7 @@ d_resf=$(delta arp res_failed) d_unres=$(delta arp unresolved_discards)
 echo "# arp: res_failed +$d_resf (arp_cache +$((RESF1 - RESF0))), unresolved_discards" \
 	"+$d_unres (arp_cache +$((UNRES1 - UNRES0)))"
 tap_check "arp: res_failed delta > 0 and equals arp_cache's" \
-	[ "$d_resf" -gt 0 ] && [ "$d_resf" = $((RESF1 - RESF0)) ]
+	all [ "$d_resf" -gt 0 ] -- [ "$d_resf" = $((RESF1 - RESF0)) ]
 tap_check "arp: unresolved_discards delta equals arp_cache's" [ "$d_unres" = $((UNRES1 - UNRES0)) ]
 
 # --- 4. the same overflow for NDISC, where sendto() says EINVAL --------
@@ -259,7 +259,7 @@ echo "# ndisc: forced_gc_failures +$d_fail (table_fulls +$((FULLS1 - FULLS0))),"
 	"A+B +$(refused ndisc)"
 tap_check "ndisc: the sender saw sendto() fail with EINVAL" [ "${einval:-0}" -gt 0 ]
 tap_check "ndisc: forced_gc_failures delta > 0 and equals ndisc_cache table_fulls delta" \
-	[ "$d_fail" -gt 0 ] && [ "$d_fail" = $((FULLS1 - FULLS0)) ]
+	all [ "$d_fail" -gt 0 ] -- [ "$d_fail" = $((FULLS1 - FULLS0)) ]
 tap_check "ndisc: forced_gc_runs delta equals ndisc_cache's" [ "$d_runs" = $((RUNS1 - RUNS0)) ]
 tap_check "ndisc: refusals per netns add up to table_fulls delta" \
 	[ "$(refused ndisc)" = $((FULLS1 - FULLS0)) ]
@@ -327,16 +327,16 @@ done
 dev_refused=$(ip netns exec "$A" nkstat -j neigh dev |
 	json_get "sum(e['arp']['alloc_failures'] for e in d['neigh_dev'])")
 tap_check "refusals per device add up to the netns's alloc_failures" \
-	[ "$dev_refused" = "$(field "$(neigh_json "$A" arp)" arp netns.alloc_failures)" ] &&
+	all [ "$dev_refused" = "$(field "$(neigh_json "$A" arp)" arp netns.alloc_failures)" ] -- \
 	[ "$dev_refused" -gt 0 ]
 # A dump of many devices spans several messages; each device comes once.
 for i in $(seq 200); do echo "link add dd$i type dummy"; done | ip -n "$B" -batch -
 ids=$(ip netns exec "$B" nkstat -j neigh dev | json_get "' '.join(str(e['ifindex']) for e in d['neigh_dev'])")
 tap_check "the per-device dump lists each of 202 devices once" \
-	[ "$(wc -w <<<"$ids")" = 202 ] && [ "$(tr ' ' '\n' <<<"$ids" | sort -u | wc -l)" = 202 ]
+	all [ "$(wc -w <<<"$ids")" = 202 ] -- [ "$(tr ' ' '\n' <<<"$ids" | sort -u | wc -l)" = 202 ]
 
 tap_check "entries of one netns do not show in another" \
-	[ "$(field "$(neigh_json "$A" arp)" arp netns.permanent)" = 0 ] &&
+	all [ "$(field "$(neigh_json "$A" arp)" arp netns.permanent)" = 0 ] -- \
 	[ "$(field "$(neigh_json "$C" arp)" arp netns.permanent)" = 2 ]
 tap_check "alloc failures of one netns do not show in another" \
 	[ "$(field "$(neigh_json "$C" arp)" arp netns.alloc_failures)" = 0 ]
@@ -344,8 +344,8 @@ tap_check "alloc failures of one netns do not show in another" \
 # Without CAP_NET_ADMIN in the initial user namespace: own netns only.
 un=$(ip netns exec "$C" unshare --user --map-root-user nkstat -j neigh arp)
 tap_check "unprivileged: table-wide values hidden" \
-	[ "$(field "$un" arp table_wide_hidden)" = True ] &&
-	[ "$(field "$un" arp forced_gc_runs)" = None ] && [ "$(field "$un" arp entries)" = None ]
+	all [ "$(field "$un" arp table_wide_hidden)" = True ] -- \
+	[ "$(field "$un" arp forced_gc_runs)" = None ] -- [ "$(field "$un" arp entries)" = None ]
 tap_check "unprivileged: own netns counts still reported" \
 	[ "$(field "$un" arp netns.permanent)" = 2 ]
 text=$(ip netns exec "$C" unshare --user --map-root-user nkstat neigh arp)

@@ -112,11 +112,11 @@ echo "# $N orphaned; ss: $ss_n in FIN-WAIT-1, $ss_persist probing;" \
 tap_check "orphans: the scenario orphaned $N sockets" \
 	[ "$(json_get 'd["result"]["orphaned"]' <<<"$out")" = $N ]
 tap_check "orphans: fin_wait1 = ss FIN-WAIT-1 = $N" \
-	[ "$(get "$t1" 't["orphans"]["fin_wait1"]')" = "$ss_n" ] && [ "$ss_n" = $N ]
+	all [ "$(get "$t1" 't["orphans"]["fin_wait1"]')" = "$ss_n" ] -- [ "$ss_n" = $N ]
 tap_check "orphans: total = fin_wait1 (no other state here)" \
 	[ "$(get "$t1" 't["orphans"]["total"]')" = "$ss_n" ]
 tap_check "orphans: zero_window_probing = ss timer persist = $N" \
-	[ "$(get "$t1" 't["orphans"]["zero_window_probing"]')" = "$ss_persist" ] && [ "$ss_persist" = $N ]
+	all [ "$(get "$t1" 't["orphans"]["zero_window_probing"]')" = "$ss_persist" ] -- [ "$ss_persist" = $N ]
 tap_check "orphans: the probes_out histogram holds every probing orphan" \
 	[ "$(get "$t1" 'sum(t["orphans"]["probes_hist"].values())')" = "$ss_persist" ]
 tap_check "orphans: none retransmitting into the window; no live socket stalled" \
@@ -176,7 +176,7 @@ abort_test() {
 	tap_check "$name: the application gets ETIMEDOUT" [ "$err" = ETIMEDOUT ]
 	tap_check "$name: counted under $cause" [ "$(delta "$before" "$after" "$cause")" = 1 ]
 	tap_check "$name: abort deltas sum to the kernel's (+1)" \
-		[ "$causes" = "$kernel" ] && [ "$kernel" = 1 ]
+		all [ "$causes" = "$kernel" ] -- [ "$kernel" = 1 ]
 }
 
 # --- 2. TCP_USER_TIMEOUT ----------------------------------------------
