@@ -204,17 +204,20 @@ static void nks_tcp_text(const struct nks_tcp *t)
 			       pct >= NKS_NEAR_PCT ? ", HIGH" : "");
 	}
 	printf("\n\ntcp aborts by cause (this netns, since the module loaded)\n");
-	for (i = 0; i < NKS_ARRAY_SIZE(nks_aborts_fields); i++)
+	for (i = 0; i < NKS_ARRAY_SIZE(nks_aborts_fields); i++) {
+		if (nks_aborts_fields[i].attr == NKSTAT_ABORTS_A_MEMORY)
+			continue;
 		printf("  %-26s %s\n", nks_aborts_fields[i].name,
 		       NKS_FMT(t->ab[nks_aborts_fields[i].attr], a));
+	}
 	printf("the kernel's totals (this netns, since it was made)\n");
 	printf("  %-26s %s", "TcpExtTCPAbortOnTimeout",
 	       NKS_FMT(t->tb[NKSTAT_TCP_A_ABORT_ON_TIMEOUT], a));
 	if (nks_tcp_timeouts(t, &sum))
 		printf("  (causes but memory: %llu)", (unsigned long long)sum);
-	printf("\n  %-26s %s  (memory: %s)\n", "TcpExtTCPAbortOnMemory",
-	       NKS_FMT(t->tb[NKSTAT_TCP_A_ABORT_ON_MEMORY], a),
-	       NKS_FMT(t->ab[NKSTAT_ABORTS_A_MEMORY], b));
+	/* the memory cause is this counter itself */
+	printf("\n  %-26s %s  (cause memory)\n", "TcpExtTCPAbortOnMemory",
+	       NKS_FMT(t->tb[NKSTAT_TCP_A_ABORT_ON_MEMORY], a));
 }
 
 static const struct nks_prom_field nks_orphans_prom[] = {
