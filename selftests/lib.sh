@@ -62,6 +62,11 @@ all() {
 	"${cmd[@]}"
 }
 
+# not CMD...: CMD fails (a condition for tap_check and all)
+not() {
+	! "$@"
+}
+
 tap_done() {
 	echo "1..$tap_n"
 	exit $((tap_failed ? KSFT_FAIL : KSFT_PASS))

@@ -3,7 +3,8 @@
  * nkstat __complete WORD...: the words that may come after WORD... on a
  * command line, one per line, for tools/nkstat.bash-completion. Group
  * names come from the loaded module when there is one, netns names from
- * /run/netns: the completion asks the tool, which knows them live.
+ * /run/netns: the completion asks the tool, which knows them live. A line
+ * "@files" asks the shell to complete a file name.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -84,6 +85,9 @@ int nks_complete(int argc, char **argv, const char *const *objects)
 	static const char *const neigh[] = { "arp", "ndisc", "dev", NULL };
 	static const char *const list[] = { "list", NULL };
 	static const char *const orphans[] = { "orphans", NULL };
+	static const char *const watch_opts[] = { "-i", "-c", NULL };
+	static const char *const snapshot_opts[] = { "-o", NULL };
+	static const char *const diff_opts[] = { "--all", NULL };
 	static const char *const orphans_opts[] = { "--zero-window", "--peers", NULL };
 	static const char *const list_opts[] = {
 		"--top", "--range", "--ephemeral", "--min-owners", NULL,
@@ -91,31 +95,48 @@ int nks_complete(int argc, char **argv, const char *const *objects)
 	const char *prev = argc ? argv[argc - 1] : "";
 	int i;
 
-	if (!strcmp(prev, "-o") || !strcmp(prev, "--output")) {
-		nks_complete_words(formats);
-		return NKS_EXIT_OK;
-	}
-	if (!strcmp(prev, "-n") || !strcmp(prev, "--netns")) {
-		nks_complete_netns();
-		return NKS_EXIT_OK;
-	}
 	/* the object: the first word that is not an option or its value */
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output") ||
 		    !strcmp(argv[i], "-n") || !strcmp(argv[i], "--netns")) {
+			if (i == argc - 1)
+				break;	/* its value comes next */
 			i++;
 			continue;
 		}
 		if (argv[i][0] != '-')
 			break;
 	}
+	if (i == argc - 1 && (!strcmp(prev, "-o") || !strcmp(prev, "--output"))) {
+		nks_complete_words(formats);
+		return NKS_EXIT_OK;
+	}
+	if (i == argc - 1 && (!strcmp(prev, "-n") || !strcmp(prev, "--netns"))) {
+		nks_complete_netns();
+		return NKS_EXIT_OK;
+	}
 	if (i >= argc) {
 		nks_complete_words(objects);
 		nks_complete_words(options);
 		return NKS_EXIT_OK;
 	}
-	if (!strcmp(argv[i], "info") && i == argc - 1)
+	if (!strcmp(argv[i], "info") && i == argc - 1) {
 		nks_complete_groups();
+	} else if (!strcmp(argv[i], "watch") &&
+		   (!strcmp(prev, "-i") || !strcmp(prev, "-c"))) {
+		/* a number */
+	} else if (!strcmp(argv[i], "watch")) {
+		nks_complete_groups();
+		nks_complete_words(watch_opts);
+	} else if (!strcmp(argv[i], "snapshot") && i == argc - 1) {
+		nks_complete_words(snapshot_opts);
+	} else if (!strcmp(argv[i], "diff") && argc - i > 2) {
+		nks_complete_groups();
+		nks_complete_words(diff_opts);
+	} else if (!strcmp(argv[i], "diff") || !strcmp(argv[i], "snapshot")) {
+		/* a file name: the shell's own completion */
+		printf("@files\n");
+	}
 	else if (!strcmp(argv[i], "neigh") && i == argc - 1)
 		nks_complete_words(neigh);
 	else if (!strcmp(argv[i], "ports") && i == argc - 1)

@@ -38,6 +38,12 @@ static const struct nks_command nks_commands[] = {
 	  "TCP bind hash, ephemeral ports, TIME_WAIT; list: per port" },
 	{ "tcp", nks_cmd_tcp, "[orphans ...]",
 	  "TCP orphans, zero-window stalls, aborts by cause; orphans: per socket" },
+	{ "watch", nks_cmd_watch, "[-i S] [-c N] [GROUP]",
+	  "counters' changes and rates every S seconds (default 1), as nstat does" },
+	{ "snapshot", nks_cmd_snapshot, "[-o FILE]",
+	  "every group's counters as one JSON document, for diff" },
+	{ "diff", nks_cmd_diff, "A B [GROUP] [--all]",
+	  "two snapshots (say 6.1 against 6.12), largest relative change first" },
 	{ "version", nks_cmd_version, "", "print the tool's version" },
 	{ "help", nks_cmd_help, "", "print this help" },
 };
@@ -55,7 +61,7 @@ static void nks_usage(FILE *f)
 		"\n"
 		"Objects (a unique prefix is enough; the default is 'summary'):\n");
 	for (i = 0; i < NKS_N_COMMANDS; i++)
-		fprintf(f, "  %-8s %-12s %s\n", nks_commands[i].name,
+		fprintf(f, "  %-9s %-22s %s\n", nks_commands[i].name,
 			nks_commands[i].args, nks_commands[i].help);
 	fprintf(f, "\nGroups:");
 	nks_print_groups(f);

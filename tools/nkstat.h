@@ -173,6 +173,32 @@ int nks_cmd_info(const struct nks_opts *opts, int argc, char **argv);
 int nks_cmd_neigh(const struct nks_opts *opts, int argc, char **argv);
 int nks_cmd_ports(const struct nks_opts *opts, int argc, char **argv);
 int nks_cmd_tcp(const struct nks_opts *opts, int argc, char **argv);
+int nks_cmd_watch(const struct nks_opts *opts, int argc, char **argv);
+int nks_cmd_snapshot(const struct nks_opts *opts, int argc, char **argv);
+int nks_cmd_diff(const struct nks_opts *opts, int argc, char **argv);
+
+/* A JSON document flattened: one value per leaf, named by its path. */
+struct nks_flat_val {
+	char *path;		/* "tcp.aborts.retries2" */
+	long double v;		/* numbers, and true/false as 1/0 */
+	bool null;
+	bool is_str;
+	char str[96];		/* a string's value, cut short */
+};
+
+struct nks_flat {
+	struct nks_flat_val *v;
+	size_t n, cap;
+};
+
+/*
+ * Parses the JSON @text of @len bytes (no NUL needed) into @out; returns 0,
+ * or -EINVAL with *@err saying what is wrong. Free @out with
+ * nks_flat_free().
+ */
+int nks_json_flatten(const char *text, size_t len, struct nks_flat *out,
+		     const char **err);
+void nks_flat_free(struct nks_flat *f);
 /* Print one reply as text or JSON; exposed for the tests. */
 int nks_info_print(const struct nks_reply *reply, void *opts);
 int nks_neigh_print(const struct nks_reply *reply, void *opts);
@@ -202,6 +228,13 @@ void nks_prom_family(const char *name, const char *type, const char *help);
 void nks_prom_label(char *buf, size_t len, const char *key, const char *value);
 void nks_prom_sample(const char *name, const char *labels, uint64_t v);
 int nks_prom_all(const struct nks_opts *opts);
+/*
+ * Sends every sample to @fn, with its family's type ("counter", "gauge"),
+ * instead of printing; NULL prints again. nkstat watch reads them so.
+ */
+typedef void (*nks_prom_sink_fn)(const char *name, const char *labels,
+				 const char *type, uint64_t v, void *arg);
+void nks_prom_set_sink(nks_prom_sink_fn fn, void *arg);
 
 /* nkstat __complete WORD...: candidates for the next word, one per line. */
 int nks_complete(int argc, char **argv, const char *const *objects);

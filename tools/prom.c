@@ -10,9 +10,21 @@
 
 #include "nkstat.h"
 
+static nks_prom_sink_fn nks_sink;
+static void *nks_sink_arg;
+static const char *nks_family_type = "untyped";
+
+void nks_prom_set_sink(nks_prom_sink_fn fn, void *arg)
+{
+	nks_sink = fn;
+	nks_sink_arg = arg;
+}
+
 void nks_prom_family(const char *name, const char *type, const char *help)
 {
-	printf("# HELP nkstat_%s %s\n# TYPE nkstat_%s %s\n", name, help, name, type);
+	nks_family_type = type;
+	if (!nks_sink)
+		printf("# HELP nkstat_%s %s\n# TYPE nkstat_%s %s\n", name, help, name, type);
 }
 
 /* Appends ,key="value" (the first without the comma), escaped. */
@@ -38,7 +50,9 @@ void nks_prom_label(char *buf, size_t len, const char *key, const char *value)
 
 void nks_prom_sample(const char *name, const char *labels, uint64_t v)
 {
-	if (*labels)
+	if (nks_sink)
+		nks_sink(name, labels, nks_family_type, v, nks_sink_arg);
+	else if (*labels)
 		printf("nkstat_%s{%s} %llu\n", name, labels, (unsigned long long)v);
 	else
 		printf("nkstat_%s %llu\n", name, (unsigned long long)v);

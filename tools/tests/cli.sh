@@ -76,6 +76,14 @@ check "-n of a netns that does not exist" 1 "" \
 check "unknown output format" 1 "" "^nkstat: unknown output format 'yaml' \(formats: text json prometheus\)" -- -o yaml
 check "ports list has no Prometheus form" 1 "" "^nkstat: ports list has no Prometheus form" -- -o prometheus ports list
 check "neigh dev has no Prometheus form" 1 "" "^nkstat: neigh dev has no Prometheus form" -- -o prometheus neigh dev
+check "watch -i out of range" 1 "" "^nkstat: watch: -i takes seconds from 0.1 to 86400" -- watch -i 0
+check "watch -c not a count" 1 "" "^nkstat: watch: -c takes a positive count" -- watch -c x
+check "watch unknown group" 1 "" "^nkstat: watch: unknown argument 'arp'" -- watch arp
+check "watch -j" 1 "" "^nkstat: watch: prints text only" -- -j watch
+check "snapshot unknown argument" 1 "" "^nkstat: snapshot: unknown argument" -- snapshot x
+check "snapshot -o needs a file" 1 "" "^nkstat: snapshot: -o needs a file name" -- snapshot -o
+check "diff needs two files" 1 "" "^nkstat: diff: two snapshots are needed" -- diff a
+check "diff unreadable file" 1 "" "^nkstat: diff: cannot read /nonexistent/a: No such file" -- diff /nonexistent/a /nonexistent/b
 check "tcp unknown argument" 1 "" "^nkstat: tcp takes no argument but 'orphans' \\(got 'frob'\\)" -- tcp frob
 check "tcp orphans unknown argument" 1 "" "^nkstat: tcp orphans: unknown argument '--top'" -- tcp orphans --top
 check "tcp orphans has no Prometheus form" 1 "" "^nkstat: tcp orphans has no Prometheus form" -- -o prometheus tcp orphans
@@ -103,13 +111,17 @@ check_completion() {	# check_completion NAME WANT WORD...
 		failed=$((failed + 1))
 	fi
 }
-check_completion "objects" "summary info neigh ports tcp version help" ""
+check_completion "objects" "summary info neigh ports tcp watch snapshot diff version help" ""
 check_completion "a prefix" "neigh" ne
 check_completion "output formats" "text json prometheus" -o ""
 check_completion "neigh's arguments" "arp ndisc dev" neigh ""
 check_completion "after the options" "list" -j -n x ports ""
 check_completion "ports list options" "--range" ports list --r
 check_completion "tcp's argument" "orphans" tcp ""
+check_completion "snapshot's -o" "-o" snapshot -
+check_completion "snapshot -o FILE: a file name" "$(dirname "$0")/cli.sh" snapshot -o "$(dirname "$0")/cl"
+check_completion "diff A B: --all" "--all" diff a b --
+check_completion "watch: -i and -c" "-i -c" watch -
 check_completion "tcp orphans options" "--zero-window --peers" tcp orphans --
 check_completion "global options, once a word starts with -" "--netns" --ne
 

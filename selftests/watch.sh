@@ -1,0 +1,141 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# nkstat watch, snapshot and diff against real traffic: connect() failures
+# from an exhausted ephemeral range between two rounds of watch, and
+# between two snapshots; diff marks a counter one side lacks as such.
+
+# shellcheck source=selftests/lib.sh
+source "$(dirname "$0")/lib.sh"
+require_module
+
+p=nks-watch-$$
+NS=$p-ns
+dir=$(mktemp -d)
+watcher=
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+	[ -n "$watcher" ] && kill "$watcher" 2>/dev/null
+	wait 2>/dev/null
+	ip netns del "$NS" 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+ip netns add "$NS"
+ip -n "$NS" link set lo up
+ip netns exec "$NS" sysctl -q -w net.ipv4.ip_local_port_range="40000 40009"
+
+# fail K: K connect() calls that find no free local port, while the
+# range's 10 ports are held by connections to a listener
+fail() {
+	ip netns exec "$NS" python3 -c '
+import socket, sys
+srv = socket.socket(); srv.bind(("127.0.0.1", 5000)); srv.listen(64)
+held = [socket.create_connection(("127.0.0.1", 5000)) for _ in range(10)]
+failed = 0
+for _ in range(int(sys.argv[1])):
+    try:
+        socket.create_connection(("127.0.0.1", 5000))
+    except OSError:
+        failed += 1
+print(failed)' "$1"
+}
+metric='ports_connect_eaddrnotavail_total'
+
+# --- watch: one block per round when not on a terminal -----------------
+# 6 rounds a second apart; the failures land in one of the later ones
+nkstat -n "$NS" watch -i 1 -c 6 ports >"$dir/watch" &
+watcher=$!
+sleep 0.5
+failed=$(fail 7)
+wait "$watcher"
+rc=$?
+watcher=
+echo "# $failed connects failed between rounds; watch printed:"
+grep -E "^(nkstat watch|$metric)" "$dir/watch" | sed 's/^/# /'
+tap_check "watch -c 6 exits 0 after 6 rounds" \
+	all [ "$rc" = 0 ] -- [ "$(grep -c '^nkstat watch' "$dir/watch")" = 6 ]
+tap_check "watch GROUP shows that group only" \
+	all grep -q "^ports_" "$dir/watch" -- not grep -qE '^(neigh|tcp)_' "$dir/watch"
+tap_check "watch: the rounds' changes add up to the 7 failures" \
+	all [ "$failed" = 7 ] -- \
+	[ "$(awk -v m="$metric" '$1 == m && NF == 4 { s += $3 } END { print s + 0 }' "$dir/watch")" = 7 ]
+# a round is 1 s and a bit (the query): its rate is its change per second
+tap_check "watch: a counter's rate is its change per second; the first round has none" \
+	[ "$(awk -v m="$metric" '$1 == m { n++; if (n == 1) ok = NF == 2
+		else if ($3 != "+0") ok = ok && $4 >= 0.6 * $3 && $4 <= 1.01 * $3 }
+		END { print ok + 0 }' "$dir/watch")" = 1 ]
+tap_check "watch: a gauge is marked as such" \
+	grep -qE '^ports_bind_buckets +[0-9]+ .* gauge$' "$dir/watch"
+tap_check "watch: no terminal, no escape codes" not grep -q $'\033' "$dir/watch"
+
+# On a terminal it redraws in place; Ctrl-C (SIGINT) ends it with 0.
+script -qec "nkstat watch -i 0.2 -c 2 tcp" /dev/null >"$dir/tty"
+tap_check "watch on a terminal redraws the screen" grep -q $'\033\\[H\033\\[2J' "$dir/tty"
+nkstat watch -i 0.2 >"$dir/int" &
+watcher=$!
+sleep 1
+kill -INT "$watcher"
+wait "$watcher"
+rc=$?
+watcher=
+tap_check "watch: Ctrl-C stops it with status 0" \
+	all [ "$rc" = 0 ] -- grep -q '^nkstat watch' "$dir/int"
+
+# --- snapshot and diff ---------------------------------------------------
+nkstat -n "$NS" snapshot -o "$dir/a.json"
+tap_check "snapshot -o FILE: exit 0, no temporary left" \
+	all [ $? = 0 ] -- [ ! -e "$dir/a.json.tmp" ]
+tap_check "snapshot: kernel release, module version and each group's state" \
+	[ "$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+docs = {k: v for g in d["groups"] for k, v in g.items()}
+i = docs["info"]
+print(i["kernel_release"], i["module_version"], d["snapshot"]["format"],
+      " ".join(g["name"] + "=" + g["state"] for g in i["groups"]), " ".join(sorted(docs)))' "$dir/a.json")" = \
+	"$(uname -r) $(cat /sys/module/nkstat/version) 1 neigh=active ports=active tcp=active info neigh ports tcp" ]
+failed=$(fail 5)
+nkstat -n "$NS" snapshot -o "$dir/b.json"
+nkstat diff "$dir/a.json" "$dir/b.json" >"$dir/diff"
+sed 's/^/# /' "$dir/diff"
+tap_check "diff: the 5 connect() failures, +5" \
+	all [ "$failed" = 5 ] -- \
+	[ "$(awk '$1 == "ports.connect_eaddrnotavail" { print $4 }' "$dir/diff")" = +5 ]
+tap_check "diff GROUP: only that group's counters" \
+	all [ "$(nkstat diff "$dir/a.json" "$dir/b.json" ports | awk 'NR > 4 { print $1 }' |
+		grep -vc '^ports\.')" = 0 ] -- \
+	[ "$(nkstat diff "$dir/a.json" "$dir/b.json" tcp | awk 'NR > 4' | grep -c '^ports\.')" = 0 ]
+# snap_value FILE GROUP KEY: a counter as the snapshot holds it
+snap_value() {
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print([g for g in d["groups"] if sys.argv[2] in g][0][sys.argv[2]][sys.argv[3]])' "$@"
+}
+tap_check "diff -j: the same change, as JSON" \
+	[ "$(nkstat -j diff "$dir/a.json" "$dir/b.json" ports | json_get \
+		'[(r["a"], r["b"]) for r in d["diff"] if r["counter"] == "ports.connect_eaddrnotavail"]')" = \
+	"[($(snap_value "$dir/a.json" ports connect_eaddrnotavail), $(snap_value "$dir/b.json" ports connect_eaddrnotavail))]" ]
+# an older module: no tcp aborts at all, and one ports counter n/a
+python3 - "$dir/a.json" "$dir/old.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for g in d["groups"]:
+    if "tcp" in g:
+        del g["tcp"]["aborts"]
+    if "ports" in g:
+        g["ports"]["tw_reuse"] = None
+json.dump(d, open(sys.argv[2], "w"))
+PY
+nkstat diff "$dir/old.json" "$dir/b.json" --all >"$dir/diff-old"
+tap_check "diff: counters one side lacks are marked only B, not compared with 0" \
+	all [ "$(awk '$1 ~ /^tcp\.aborts\./ && $NF == "B" && $(NF - 1) == "only" && $2 == "n/a"' \
+		"$dir/diff-old" | wc -l)" = 9 ] -- \
+	grep -qE '^ports\.tw_reuse +n/a +[0-9]+ +only B$' "$dir/diff-old"
+tap_check "diff: --all lists unchanged counters too" \
+	grep -qE '^ports\.bhash_size +[0-9]+ +[0-9]+ +\+0 ' "$dir/diff-old"
+echo '{"snapshot": {' >"$dir/broken.json"
+tap_check "diff: a broken file is refused with a reason, status 1" \
+	all not nkstat diff "$dir/a.json" "$dir/broken.json" -- \
+	[ "$(nkstat diff "$dir/a.json" "$dir/broken.json" 2>&1)" = \
+	"nkstat: diff: $dir/broken.json is not nkstat JSON: a string was expected" ]
+
+tap_done
