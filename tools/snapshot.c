@@ -621,12 +621,12 @@ static void nks_diff_out(const struct nks_diff_row *rows, size_t n,
 	printf("B  %s: kernel %s, module %s, taken %s\n\n", nb,
 	       nks_flat_str(fb, "info.kernel_release"), nks_flat_str(fb, "info.module_version"),
 	       nks_flat_str(fb, "snapshot.taken_at"));
-	printf("%-*s %20s %20s %20s %9s\n", (int)w, "COUNTER", "A", "B", "B-A", "CHANGE");
+	printf("%-*s %12s %12s %12s %9s\n", (int)w, "COUNTER", "A", "B", "B-A", "CHANGE");
 	for (i = 0; i < n; i++) {
 		const struct nks_diff_row *d = &rows[i];
 
 		if (d->kind) {
-			printf("%-*s %20s %20s %20s %9s\n", (int)w, d->path,
+			printf("%-*s %12s %12s %12s %9s\n", (int)w, d->path,
 			       nks_num(d->a, x, sizeof(x)), nks_num(d->b, y, sizeof(y)), "",
 			       d->kind == 1 ? "only A" : "only B");
 			continue;
@@ -639,7 +639,7 @@ static void nks_diff_out(const struct nks_diff_row *rows, size_t n,
 		else
 			snprintf(r, sizeof(r), "%+.1f%%", d->change < 0 ? -100 * d->rel :
 				 100 * d->rel);
-		printf("%-*s %20s %20s %20s %9s\n", (int)w, d->path, nks_num(d->a, x, sizeof(x)),
+		printf("%-*s %12s %12s %12s %9s\n", (int)w, d->path, nks_num(d->a, x, sizeof(x)),
 		       nks_num(d->b, y, sizeof(y)), c, r);
 	}
 	if (!n)
