@@ -169,6 +169,15 @@ static struct kretprobe nks_tcp_rtx_rp = {
 	.data_size = sizeof(struct nks_tcp_call),
 };
 
+/*
+ * tcp_probe_timer()'s test, with its types: the s32 age meets an unsigned
+ * long limit, so an age "below zero" counts as expired there too.
+ */
+static bool nks_tcp_ut_expired(u32 since, u32 ut)
+{
+	return (unsigned long)(long)(s32)since >= msecs_to_jiffies(ut);
+}
+
 /* tcp_write_timer_handler(sk), when it runs the zero-window probe. */
 static int nks_tcp_probe0_entry(struct kretprobe_instance *ri,
 				struct pt_regs *regs)
@@ -184,9 +193,9 @@ static int nks_tcp_probe0_entry(struct kretprobe_instance *ri,
 		return 1;
 	/* tcp_probe_timer() tests the user timeout first */
 	if (ut && icsk->icsk_probes_tstamp) {
-		if ((s32)since >= (s32)msecs_to_jiffies(ut))
+		if (nks_tcp_ut_expired(since, ut))
 			cause = NKS_TCP_USER_TIMEOUT;
-		else if ((s32)(since + 1) >= (s32)msecs_to_jiffies(ut))
+		else if (nks_tcp_ut_expired(since + 1, ut))
 			cause = NKS_TCP_OTHER;	/* a tick from the deadline */
 	}
 	return nks_tcp_call_begin(ri, sk, cause);

@@ -194,7 +194,28 @@ ip netns exec "$CL" sysctl -qw net.ipv4.tcp_syn_linear_timeouts=0 2>/dev/null
 $cut
 abort_test "TCP_SYNCNT=1" syn_retries syn --dst "$SV_IP:8001"
 
-# --- 6. isolation -----------------------------------------------------
+# --- 6. a live socket stalled on a zero window, with TCP_USER_TIMEOUT ---
+# The peer keeps answering the probes; only the user timeout ends it.
+before=$(tcpj "$CL") mib_before=$(mib)
+res=$(ip netns exec "$CL" "${traffic[@]}" stall --dst "$SV_IP:8000" --user-timeout 3000 \
+	--run "nkstat -j tcp" --run "ss -tanoeH state established")
+after=$(tcpj "$CL")
+read -r causes kernel <<<"$(sums "$before" "$after")"
+st=$(json_get 'd["runs"][0]' <<<"$res")
+ss_persist=$(json_get 'd["runs"][1]' <<<"$res" | grep -c 'timer:(persist')
+echo "# stalled: $(json_get '(d["errno"], d["seconds"])' <<<"$res");" \
+	"$(get "$st" '(t["stalled_zero_window"], t["with_user_timeout"])'), ss persist $ss_persist;" \
+	"causes +$causes, kernel +$kernel"
+tap_check "stalled: one live socket probing, = ss ESTAB with timer persist" \
+	all [ "$(get "$st" 't["stalled_zero_window"]')" = "$ss_persist" ] -- [ "$ss_persist" = 1 ]
+tap_check "stalled: it has TCP_USER_TIMEOUT set" [ "$(get "$st" 't["with_user_timeout"]')" = 1 ]
+tap_check "stalled: the application gets ETIMEDOUT" [ "$(json_get 'd["errno"]' <<<"$res")" = ETIMEDOUT ]
+tap_check "stalled: counted under user_timeout (by the probe timer)" \
+	[ "$(delta "$before" "$after" user_timeout)" = 1 ]
+tap_check "stalled: abort deltas sum to the kernel's (+1)" \
+	all [ "$causes" = "$kernel" ] -- [ "$kernel" = 1 ]
+
+# --- 7. isolation -----------------------------------------------------
 tx=$(tcpj "$X")
 tap_check "isolation: an idle netns sees no orphan and no abort" \
 	[ "$(get "$tx" '(t["orphans"]["total"], sum(t["aborts"].values()))')" = "(0, 0)" ]

@@ -18,6 +18,11 @@
         the kernel to give up; M is user_timeout (TCP_USER_TIMEOUT 2 s and
         a write), retries (a write) or keepalive (1 s timers, 2 probes).
         Prints {"errno": NAME, "seconds": S}
+  stall --dst IP:PORT --user-timeout MS [--run CMD]...
+        connect with TCP_USER_TIMEOUT MS to a stall-serve peer, write until
+        its window closes, run each --run command while the socket probes
+        the zero window, then wait for the kernel to give up. Prints
+        {"errno": NAME, "seconds": S, "runs": [stdout, ...]}
   syn --dst IP:PORT
         connect with TCP_SYNCNT 1 to an address that never answers;
         prints {"errno": NAME, "seconds": S}
@@ -130,6 +135,31 @@ def abort(args):
     sys.stdout.write("\n")
 
 
+def stall(args):
+    c = socket.socket()
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
+    c.connect(addr(args.dst))
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, args.user_timeout)
+    c.setblocking(False)
+    while True:
+        try:
+            c.send(b"x" * 65536)
+        except BlockingIOError:
+            time.sleep(0.05)
+            try:
+                c.send(b"x" * 65536)
+            except BlockingIOError:
+                break
+    start = time.monotonic()
+    runs = [subprocess.run(cmd, shell=True, capture_output=True, text=True,
+                           check=False).stdout for cmd in args.run]
+    c.setblocking(True)
+    err, _ = wait_error(c, False)
+    json.dump({"errno": err, "seconds": round(time.monotonic() - start, 2),
+               "runs": runs}, sys.stdout)
+    sys.stdout.write("\n")
+
+
 def syn(args):
     c = socket.socket()
     c.setsockopt(socket.IPPROTO_TCP, socket.TCP_SYNCNT, 1)
@@ -170,6 +200,10 @@ def main():
     sp.add_argument("--mode", required=True,
                     choices=["user_timeout", "retries", "keepalive"])
     sp.add_argument("--cut", required=True)
+    sp = sub.add_parser("stall")
+    sp.add_argument("--dst", required=True)
+    sp.add_argument("--user-timeout", type=int, required=True)
+    sp.add_argument("--run", action="append", default=[])
     sp = sub.add_parser("syn")
     sp.add_argument("--dst", required=True)
     sp = sub.add_parser("hold")
@@ -177,7 +211,8 @@ def main():
     sp.add_argument("--count", type=int, default=100)
     args = p.parse_args()
     {"stall-serve": stall_serve, "orphan": orphan, "serve": serve,
-     "abort": abort, "syn": syn, "hold": hold}[args.cmd](args)
+     "abort": abort, "stall": stall, "syn": syn,
+     "hold": hold}[args.cmd](args)
 
 
 if __name__ == "__main__":
