@@ -222,7 +222,7 @@ static int nks_nl_request(struct nks_nl *nl, struct nl_msg *msg,
 	if (req.err) {
 		/* the family went away between resolving and asking */
 		if (req.err == -ENOENT && !req.ext_msg[0]) {
-			fprintf(stderr, "nkstat: the nkstat kernel module was unloaded during the request\n");
+			fprintf(stderr, "nkstat: the nkstat kernel module was unloaded during the request; load it again and retry\n");
 			return NKS_EXIT_NOMOD;
 		}
 		if (req.ext_msg[0])

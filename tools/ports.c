@@ -392,7 +392,8 @@ static int nks_cmd_ports_list(const struct nks_opts *opts, int argc, char **argv
 		}
 		if (strcmp(opt, "--top") && strcmp(opt, "--range") &&
 		    strcmp(opt, "--min-owners")) {
-			fprintf(stderr, "nkstat: ports list: unknown argument '%s'\n", opt);
+			fprintf(stderr, "nkstat: ports list: unknown argument '%s'; usage: ports list [--top N] [--range LO-HI] [--ephemeral] [--min-owners N]\n",
+				opt);
 			return NKS_EXIT_USAGE;
 		}
 		if (!val) {
