@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host tests of the GET_INFO reply printer. Replies are built with libnl
- * exactly as the kernel lays them out, then fed to the same code path the
- * tool uses. They check that attributes the tool does not know are
- * skipped and that missing ones print as n/a (text) or null (JSON).
+ * Host tests of the reply printers (GET_INFO, GET_NEIGH, GET_PORTS,
+ * GET_TCP). Replies are built with libnl exactly as the kernel lays them
+ * out, then fed to the same code path the tool uses. They check that
+ * attributes the tool does not know, from a newer module, are skipped and
+ * that those an older module does not send print as n/a (text) or null
+ * (JSON), never as 0.
  */
+#define _GNU_SOURCE		/* asprintf(), strchrnul() */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +18,7 @@
 #include "../nkstat.h"
 #include "kselftest_harness.h"
 
+#define NKS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define NKS_TEST_FAMILY 0x42
 #define NKS_A_FUTURE (NKSTAT_A_MAX + 7)		/* from a newer module */
 #define NKS_GROUP_A_FUTURE (NKSTAT_GROUP_A_MAX + 3)
@@ -317,6 +321,549 @@ TEST(json_numbers)
 	EXPECT_STREQ("{\"zero\":0,\"max\":18446744073709551615,\"neg\":-5,"
 		     "\"min\":-9223372036854775808,\"none\":null,\"pct\":100.0}\n", buf);
 	free(buf);
+}
+
+/*
+ * Every printer against a module newer than the tool (an attribute of a
+ * type above the *_MAX the tool knows, at the top level and inside every
+ * nest: the output is unchanged) and an older one (attributes missing:
+ * null in JSON for exactly those keys, "n/a" in text, never 0).
+ */
+
+enum nks_out { NKS_TEXT, NKS_JSON, NKS_PRETTY };
+
+static char *nks_test_out(struct nks_test_reply *t, enum nks_out mode,
+			  nks_reply_fn print)
+{
+	struct nks_opts opts = { .json = mode != NKS_TEXT,
+				 .pretty = mode == NKS_PRETTY };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	FILE *saved = stdout;
+
+	if (!mem)
+		abort();
+	nks_test_parse(t);
+	/* the printers write to stdout, the JSON ones through nks_json */
+	stdout = mem;
+	print(&t->reply, &opts);
+	fflush(stdout);
+	stdout = saved;
+	fclose(mem);
+	return buf;
+}
+
+/*
+ * What a newer module adds to a nest or to the message: an attribute of a
+ * type this tool does not know, before the known ones (@first), and a
+ * nest of another unknown type after them.
+ */
+static void nks_future(struct nl_msg *msg, int max, bool first)
+{
+	struct nlattr *nest;
+
+	if (first) {
+		nla_put_u64(msg, max + 1, 0xfeedfacecafeULL);
+		return;
+	}
+	nest = nla_nest_start(msg, max + 2);
+	nla_put_u32(msg, 1, 4242);
+	nla_put_string(msg, 2, "from a newer module");
+	nla_nest_end(msg, nest);
+}
+
+/* A histogram nest: bucket i + 1 holds @v[i], for the @n given. */
+static void nks_put_hist(struct nl_msg *msg, int type, const uint64_t *v,
+			 int n, bool extra)
+{
+	struct nlattr *nest = nla_nest_start(msg, type);
+	int i;
+
+	if (extra)
+		nks_future(msg, NKSTAT_HIST_BUCKETS, true);
+	for (i = 0; i < n; i++)
+		nla_put_u64(msg, i + 1, v[i]);
+	if (extra)
+		nks_future(msg, NKSTAT_HIST_BUCKETS, false);
+	nla_nest_end(msg, nest);
+}
+
+/* @type = @v unless the reply @lacks it */
+static void nks_put_u64_unless(struct nl_msg *msg, int type, uint64_t v,
+			       bool lacks)
+{
+	if (!lacks)
+		nla_put_u64(msg, type, v);
+}
+
+/* What an older module leaves out, per printer. */
+enum {
+	INFO_NO_KERNEL = 1 << 0,
+	INFO_NO_REQUESTS = 1 << 1,
+	INFO_NO_MISSED = 1 << 2,
+	INFO_NO_UNAVAIL_REASON = 1 << 3,
+
+	/* neigh: the arp table lacks these, ndisc lacks nothing */
+	NEIGH_NO_BUDGET_HITS = 1 << 0,
+	NEIGH_NO_NUD_NONE = 1 << 1,
+	NEIGH_NO_ALLOC_FAILURES = 1 << 2,
+
+	PORTS_NO_CONNECT = 1 << 0,
+	PORTS_NO_BIND = 1 << 1,
+
+	TCP_NO_ABORTS = 1 << 0,
+	TCP_NO_STALLED = 1 << 1,
+};
+
+static void nks_build_info(struct nl_msg *msg, bool extra, unsigned int lacks)
+{
+	struct nlattr *grp, *hook, *un;
+
+	if (extra)
+		nks_future(msg, NKSTAT_A_MAX, true);
+	nla_put_string(msg, NKSTAT_A_MODULE_VERSION, "0.1.0");
+	if (!(lacks & INFO_NO_KERNEL))
+		nla_put_string(msg, NKSTAT_A_KERNEL_RELEASE, "6.1.0-56-amd64");
+	nks_put_u64_unless(msg, NKSTAT_A_NETNS_REQUESTS, 41, lacks & INFO_NO_REQUESTS);
+	grp = nla_nest_start(msg, NKSTAT_A_GROUP);
+	if (extra)
+		nks_future(msg, NKSTAT_GROUP_A_MAX, true);
+	nla_put_u32(msg, NKSTAT_GROUP_A_ID, NKSTAT_GROUP_TCP);
+	nla_put_string(msg, NKSTAT_GROUP_A_NAME, "tcp");
+	nla_put_u32(msg, NKSTAT_GROUP_A_STATE, NKSTAT_GROUP_STATE_PARTIAL);
+	hook = nla_nest_start(msg, NKSTAT_GROUP_A_HOOK);
+	if (extra)
+		nks_future(msg, NKSTAT_HOOK_A_MAX, true);
+	nla_put_string(msg, NKSTAT_HOOK_A_NAME, "tcp_retransmit_timer");
+	nla_put_u32(msg, NKSTAT_HOOK_A_KIND, NKSTAT_HOOK_KIND_KRETPROBE);
+	nks_put_u64_unless(msg, NKSTAT_HOOK_A_MISSED, 6, lacks & INFO_NO_MISSED);
+	if (extra)
+		nks_future(msg, NKSTAT_HOOK_A_MAX, false);
+	nla_nest_end(msg, hook);
+	un = nla_nest_start(msg, NKSTAT_GROUP_A_UNAVAILABLE);
+	if (extra)
+		nks_future(msg, NKSTAT_UNAVAIL_A_MAX, true);
+	nla_put_string(msg, NKSTAT_UNAVAIL_A_COUNTER, "keepalive");
+	if (!(lacks & INFO_NO_UNAVAIL_REASON))
+		nla_put_string(msg, NKSTAT_UNAVAIL_A_REASON, "kretprobe failed");
+	if (extra)
+		nks_future(msg, NKSTAT_UNAVAIL_A_MAX, false);
+	nla_nest_end(msg, un);
+	nla_put_string(msg, NKSTAT_GROUP_A_ESTIMATE, "forced_gc_reclaimed");
+	if (extra)
+		nks_future(msg, NKSTAT_GROUP_A_MAX, false);
+	nla_nest_end(msg, grp);
+	if (extra)
+		nks_future(msg, NKSTAT_A_MAX, false);
+}
+
+static void nks_build_neigh_table(struct nl_msg *msg, uint32_t id, bool extra,
+				  unsigned int lacks)
+{
+	static const uint64_t reclaim[] = { 1, 2, 3, 4 }, latency[] = { 0, 0, 5, 6, 7 };
+	struct nlattr *nest, *nud;
+	int a;
+
+	nest = nla_nest_start(msg, NKSTAT_A_NEIGH);
+	if (extra)
+		nks_future(msg, NKSTAT_NEIGH_A_MAX, true);
+	nla_put_u32(msg, NKSTAT_NEIGH_A_TABLE, id);
+	/* ENTRIES .. RES_FAILED, then the hook values, 100 + type each */
+	for (a = NKSTAT_NEIGH_A_ENTRIES; a <= NKSTAT_NEIGH_A_LAST_OVERFLOW_AGE_MS; a++) {
+		if (a == NKSTAT_NEIGH_A_FORCED_GC_RECLAIM_HIST)
+			nks_put_hist(msg, a, reclaim, 4, extra);
+		else if (a == NKSTAT_NEIGH_A_FORCED_GC_LATENCY_HIST)
+			nks_put_hist(msg, a, latency, 5, extra);
+		else
+			nks_put_u64_unless(msg, a, a == NKSTAT_NEIGH_A_GC_THRESH3 ? 1024 : 100 + a,
+					   a == NKSTAT_NEIGH_A_FORCED_GC_BUDGET_HITS &&
+					   (lacks & NEIGH_NO_BUDGET_HITS));
+	}
+	nud = nla_nest_start(msg, NKSTAT_NEIGH_A_NUD);
+	if (extra)
+		nks_future(msg, NKSTAT_NUD_A_MAX, true);
+	for (a = NKSTAT_NUD_A_NONE; a <= NKSTAT_NUD_A_PERMANENT; a++)
+		nks_put_u64_unless(msg, a, 10 * a, a == NKSTAT_NUD_A_NONE &&
+				   (lacks & NEIGH_NO_NUD_NONE));
+	if (extra)
+		nks_future(msg, NKSTAT_NUD_A_MAX, false);
+	nla_nest_end(msg, nud);
+	nks_put_u64_unless(msg, NKSTAT_NEIGH_A_ALLOC_FAILURES, 3,
+			   lacks & NEIGH_NO_ALLOC_FAILURES);
+	if (extra)
+		nks_future(msg, NKSTAT_NEIGH_A_MAX, false);
+	nla_nest_end(msg, nest);
+}
+
+/* arp lacks what @lacks says; ndisc lacks nothing */
+static void nks_build_neigh(struct nl_msg *msg, bool extra, unsigned int lacks)
+{
+	struct nlattr *nest;
+
+	if (extra)
+		nks_future(msg, NKSTAT_A_MAX, true);
+	nks_build_neigh_table(msg, NKSTAT_NEIGH_TABLE_ARP, extra, lacks);
+	if (extra) {
+		/* a table this tool does not know: skipped */
+		nest = nla_nest_start(msg, NKSTAT_A_NEIGH);
+		nla_put_u32(msg, NKSTAT_NEIGH_A_TABLE, NKSTAT_NEIGH_TABLE_MAX + 1);
+		nla_put_u64(msg, NKSTAT_NEIGH_A_ENTRIES, 77);
+		nla_nest_end(msg, nest);
+	}
+	nks_build_neigh_table(msg, NKSTAT_NEIGH_TABLE_NDISC, extra, 0);
+	if (extra)
+		nks_future(msg, NKSTAT_A_MAX, false);
+}
+
+static void nks_build_ports(struct nl_msg *msg, bool extra, unsigned int lacks)
+{
+	static const uint64_t chains[] = { 4000, 90, 6 };
+	struct nlattr *nest;
+
+	if (extra)
+		nks_future(msg, NKSTAT_A_MAX, true);
+	nest = nla_nest_start(msg, NKSTAT_A_PORTS);
+	if (extra)
+		nks_future(msg, NKSTAT_PORTS_A_MAX, true);
+	nla_put_u64(msg, NKSTAT_PORTS_A_BHASH_SIZE, 4096);
+	nla_put_u64(msg, NKSTAT_PORTS_A_BUCKETS_USED, 96);
+	nla_put_u64(msg, NKSTAT_PORTS_A_BIND_BUCKETS, 102);
+	nla_put_u64(msg, NKSTAT_PORTS_A_MAX_CHAIN, 3);
+	nks_put_hist(msg, NKSTAT_PORTS_A_CHAIN_HIST, chains, 3, extra);
+	nla_put_u64(msg, NKSTAT_PORTS_A_OWNERS, 130);
+	nla_put_u64(msg, NKSTAT_PORTS_A_TW_OWNERS, 20);
+	nla_put_u64(msg, NKSTAT_PORTS_A_EPHEMERAL_LO, 40000);
+	nla_put_u64(msg, NKSTAT_PORTS_A_EPHEMERAL_HI, 40099);
+	nla_put_u64(msg, NKSTAT_PORTS_A_EPHEMERAL_PORTS_USED, 85);
+	nks_put_u64_unless(msg, NKSTAT_PORTS_A_CONNECT_EADDRNOTAVAIL, 12,
+			   lacks & PORTS_NO_CONNECT);
+	nks_put_u64_unless(msg, NKSTAT_PORTS_A_BIND_EADDRINUSE, 4, lacks & PORTS_NO_BIND);
+	nla_put_u64(msg, NKSTAT_PORTS_A_TW_COUNT, 20);
+	nla_put_u64(msg, NKSTAT_PORTS_A_TW_MAX, 160);
+	nla_put_u64(msg, NKSTAT_PORTS_A_TW_OVERFLOWS, 7);
+	nla_put_u64(msg, NKSTAT_PORTS_A_TW_REUSE, 9);
+	if (extra)
+		nks_future(msg, NKSTAT_PORTS_A_MAX, false);
+	nla_nest_end(msg, nest);
+	if (extra)
+		nks_future(msg, NKSTAT_A_MAX, false);
+}
+
+static void nks_build_tcp(struct nl_msg *msg, bool extra, unsigned int lacks)
+{
+	static const uint64_t probes[] = { 0, 1, 2 };
+	struct nlattr *tcp, *nest;
+	int a;
+
+	if (extra)
+		nks_future(msg, NKSTAT_A_MAX, true);
+	tcp = nla_nest_start(msg, NKSTAT_A_TCP);
+	if (extra)
+		nks_future(msg, NKSTAT_TCP_A_MAX, true);
+	nest = nla_nest_start(msg, NKSTAT_TCP_A_ORPHANS);
+	if (extra)
+		nks_future(msg, NKSTAT_ORPHANS_A_MAX, true);
+	nla_put_u64(msg, NKSTAT_ORPHANS_A_TOTAL, 8);
+	nla_put_u64(msg, NKSTAT_ORPHANS_A_FIN_WAIT1, 4);
+	nla_put_u64(msg, NKSTAT_ORPHANS_A_FIN_WAIT2, 2);
+	nla_put_u64(msg, NKSTAT_ORPHANS_A_CLOSING, 1);
+	nla_put_u64(msg, NKSTAT_ORPHANS_A_LAST_ACK, 1);
+	nla_put_u64(msg, NKSTAT_ORPHANS_A_ZERO_WINDOW_PROBING, 3);
+	nks_put_hist(msg, NKSTAT_ORPHANS_A_PROBES_HIST, probes, 3, extra);
+	nla_put_u64(msg, NKSTAT_ORPHANS_A_MAX_BACKOFF, 6);
+	nla_put_u64(msg, NKSTAT_ORPHANS_A_ZERO_WINDOW_RTO, 1);
+	if (extra)
+		nks_future(msg, NKSTAT_ORPHANS_A_MAX, false);
+	nla_nest_end(msg, nest);
+	nks_put_u64_unless(msg, NKSTAT_TCP_A_STALLED_ZERO_WINDOW, 5, lacks & TCP_NO_STALLED);
+	nla_put_u64(msg, NKSTAT_TCP_A_WITH_USER_TIMEOUT, 2);
+	nla_put_u64(msg, NKSTAT_TCP_A_ORPHANS_GLOBAL, 9);
+	if (!(lacks & TCP_NO_ABORTS)) {
+		nest = nla_nest_start(msg, NKSTAT_TCP_A_ABORTS);
+		if (extra)
+			nks_future(msg, NKSTAT_ABORTS_A_MAX, true);
+		/* 10 + type each: retries2 12 ... zero_window_rto 20 */
+		for (a = NKSTAT_ABORTS_A_RETRIES2; a <= NKSTAT_ABORTS_A_MAX; a++)
+			nla_put_u64(msg, a, 10 + a);
+		if (extra)
+			nks_future(msg, NKSTAT_ABORTS_A_MAX, false);
+		nla_nest_end(msg, nest);
+	}
+	nla_put_u64(msg, NKSTAT_TCP_A_ABORT_ON_TIMEOUT, 150);
+	nla_put_u64(msg, NKSTAT_TCP_A_ABORT_ON_MEMORY, 18);
+	if (extra)
+		nks_future(msg, NKSTAT_TCP_A_MAX, false);
+	nla_nest_end(msg, tcp);
+	if (extra)
+		nks_future(msg, NKSTAT_A_MAX, false);
+}
+
+typedef void (*nks_build_fn)(struct nl_msg *msg, bool extra, unsigned int lacks);
+
+/* The printer's output for a reply that @build makes. */
+static char *nks_built(nks_build_fn build, bool extra, unsigned int lacks,
+		       enum nks_out mode, nks_reply_fn print)
+{
+	struct nks_test_reply t = { .msg = nks_test_msg() };
+	char *out;
+
+	if (!t.msg)
+		abort();
+	build(t.msg, extra, lacks);
+	out = nks_test_out(&t, mode, print);
+	nlmsg_free(t.msg);
+	return out;
+}
+
+static int nks_count(const char *s, const char *needle)
+{
+	int n = 0;
+
+	while ((s = strstr(s, needle))) {
+		n++;
+		s += strlen(needle);
+	}
+	return n;
+}
+
+/*
+ * @json with the first value of "@key" from @from on (a number, or an
+ * object with what it holds) replaced by null; NULL if there is none.
+ */
+static char *nks_null_key(const char *json, const char *key, const char *from)
+{
+	char pat[64], *out;
+	const char *at, *v, *end;
+	int depth = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	at = strstr(from ? from : json, pat);
+	if (!at)
+		return NULL;
+	v = at + strlen(pat);
+	for (end = v; *end; end++) {
+		if (*end == '{')
+			depth++;
+		else if (*end == '}' && depth && !--depth)
+			break;
+		else if (!depth && (*end == ',' || *end == '}'))
+			break;
+	}
+	if (*v == '{')
+		end++;
+	if (asprintf(&out, "%.*snull%s", (int)(v - json), json, end) < 0)
+		abort();
+	return out;
+}
+
+/* nks_null_key() for each of @n keys in turn, each found after @after */
+static char *nks_null_keys(const char *json, const char *after,
+			   const char *const *keys, int n)
+{
+	char *cur = strdup(json), *next;
+	int i;
+
+	for (i = 0; cur && i < n; i++) {
+		next = nks_null_key(cur, keys[i], after ? strstr(cur, after) : NULL);
+		free(cur);
+		cur = next;
+	}
+	return cur;
+}
+
+/* The line of @text holding @needle, without its newline, into @buf. */
+static const char *nks_line(const char *text, const char *needle, char *buf,
+			    size_t len)
+{
+	const char *at = strstr(text, needle), *start, *end;
+
+	if (!at)
+		return "";
+	for (start = at; start > text && start[-1] != '\n'; start--)
+		;
+	end = strchrnul(at, '\n');
+	snprintf(buf, len, "%.*s", (int)(end - start), start);
+	return buf;
+}
+
+struct nks_printer {
+	const char *name;
+	nks_build_fn build;
+	nks_reply_fn print;
+};
+
+static const struct nks_printer nks_printers[] = {
+	{ "info", nks_build_info, nks_info_print },
+	{ "neigh", nks_build_neigh, nks_neigh_print },
+	{ "ports", nks_build_ports, nks_ports_print },
+	{ "tcp", nks_build_tcp, nks_tcp_print },
+};
+
+/* Each printer: a newer module's reply prints as the same reply without. */
+TEST(newer_module_output_unchanged)
+{
+	static const enum nks_out modes[] = { NKS_TEXT, NKS_JSON, NKS_PRETTY };
+	size_t i, m;
+
+	for (i = 0; i < NKS_ARRAY_SIZE(nks_printers); i++) {
+		const struct nks_printer *p = &nks_printers[i];
+
+		for (m = 0; m < NKS_ARRAY_SIZE(modes); m++) {
+			char *plain = nks_built(p->build, false, 0, modes[m], p->print);
+			char *extra = nks_built(p->build, true, 0, modes[m], p->print);
+
+			EXPECT_STREQ(plain, extra) TH_LOG("%s, mode %zu", p->name, m);
+			/* and the reply had something to show */
+			EXPECT_LT(40, (int)strlen(plain)) TH_LOG("%s, mode %zu", p->name, m);
+			EXPECT_EQ(NULL, strstr(extra, "4242"));
+			EXPECT_EQ(NULL, strstr(extra, "newer module"));
+			free(plain);
+			free(extra);
+		}
+	}
+}
+
+/*
+ * An older module's reply, from each printer: JSON is the full reply's
+ * with exactly the missing keys null; text has "n/a" exactly there.
+ */
+TEST(older_module_info)
+{
+	static const char *const keys[] = { "kernel_release", "netns_requests", "missed",
+					    "reason" };
+	unsigned int lacks = INFO_NO_KERNEL | INFO_NO_REQUESTS | INFO_NO_MISSED |
+			     INFO_NO_UNAVAIL_REASON;
+	char *full, *old, *want, *with, line[256];
+
+	full = nks_built(nks_build_info, false, 0, NKS_JSON, nks_info_print);
+	old = nks_built(nks_build_info, false, lacks, NKS_JSON, nks_info_print);
+	/* "reason": the unavailable counter's, not the group's (null in both) */
+	with = nks_null_keys(full, NULL, keys, 3);
+	ASSERT_NE(NULL, with);
+	want = nks_null_key(with, keys[3], strstr(with, "\"unavailable\":"));
+	EXPECT_STREQ(want, old);
+	free(with);
+	free(want);
+	/* the group's reason and the hook's error are null in both */
+	EXPECT_EQ(2, nks_count(full, "null"));
+	EXPECT_EQ(6, nks_count(old, "null"));
+	free(full);
+	free(old);
+
+	full = nks_built(nks_build_info, false, 0, NKS_TEXT, nks_info_print);
+	old = nks_built(nks_build_info, false, lacks, NKS_TEXT, nks_info_print);
+	EXPECT_STREQ("kernel   n/a", nks_line(old, "kernel ", line, sizeof(line)));
+	EXPECT_STREQ("requests n/a", nks_line(old, "requests", line, sizeof(line)));
+	EXPECT_NE(NULL, strstr(old, "n/a  keepalive: n/a\n"));
+	EXPECT_NE(NULL, strstr(full, "(missed 6 hits"));
+	EXPECT_EQ(NULL, strstr(old, "missed"));
+	EXPECT_EQ(nks_count(full, "n/a") + 3, nks_count(old, "n/a"));
+	free(full);
+	free(old);
+}
+
+TEST(older_module_neigh)
+{
+	/* total: the states' sum, null when one of them is */
+	static const char *const keys[] = { "forced_gc_budget_hits", "none", "total",
+					    "alloc_failures" };
+	unsigned int lacks = NEIGH_NO_BUDGET_HITS | NEIGH_NO_NUD_NONE |
+			     NEIGH_NO_ALLOC_FAILURES;
+	char *full, *old, *want, line[256];
+	const char *ndisc;
+
+	full = nks_built(nks_build_neigh, false, 0, NKS_JSON, nks_neigh_print);
+	old = nks_built(nks_build_neigh, false, lacks, NKS_JSON, nks_neigh_print);
+	want = nks_null_keys(full, NULL, keys, 4);
+	EXPECT_STREQ(want, old);
+	/* ndisc lacks nothing: its values are all there */
+	ndisc = strstr(old, "\"ndisc\":");
+	ASSERT_NE(NULL, ndisc);
+	EXPECT_EQ(NULL, strstr(ndisc, "null"));
+	EXPECT_EQ(4, nks_count(old, "null"));
+	free(want);
+	free(full);
+	free(old);
+
+	full = nks_built(nks_build_neigh, false, 0, NKS_TEXT, nks_neigh_print);
+	old = nks_built(nks_build_neigh, false, lacks, NKS_TEXT, nks_neigh_print);
+	EXPECT_NE(NULL, strstr(nks_line(old, "forced gc runs", line, sizeof(line)),
+			       ", budget hits n/a"));
+	EXPECT_NE(NULL, strstr(nks_line(old, "this netns:", line, sizeof(line)),
+			       " none n/a ("));
+	EXPECT_STREQ("    refused creations        n/a",
+		     nks_line(old, "refused creations", line, sizeof(line)));
+	EXPECT_EQ(nks_count(full, "n/a") + 3, nks_count(old, "n/a"));
+	free(full);
+	free(old);
+}
+
+TEST(older_module_ports)
+{
+	static const char *const keys[] = { "connect_eaddrnotavail", "bind_eaddrinuse" };
+	unsigned int lacks = PORTS_NO_CONNECT | PORTS_NO_BIND;
+	char *full, *old, *want, line[256];
+
+	full = nks_built(nks_build_ports, false, 0, NKS_JSON, nks_ports_print);
+	old = nks_built(nks_build_ports, false, lacks, NKS_JSON, nks_ports_print);
+	want = nks_null_keys(full, NULL, keys, 2);
+	EXPECT_STREQ(want, old);
+	EXPECT_EQ(2, nks_count(old, "null"));
+	free(want);
+	free(full);
+	free(old);
+
+	full = nks_built(nks_build_ports, false, 0, NKS_TEXT, nks_ports_print);
+	old = nks_built(nks_build_ports, false, lacks, NKS_TEXT, nks_ports_print);
+	EXPECT_STREQ("  connect() EADDRNOTAVAIL    n/a",
+		     nks_line(old, "connect()", line, sizeof(line)));
+	EXPECT_STREQ("  bind()/listen() EADDRINUSE n/a",
+		     nks_line(old, "bind()", line, sizeof(line)));
+	EXPECT_EQ(0, nks_count(full, "n/a"));
+	EXPECT_EQ(2, nks_count(old, "n/a"));
+	free(full);
+	free(old);
+}
+
+TEST(older_module_tcp)
+{
+	static const char *const keys[] = { "stalled_zero_window", "aborts" };
+	unsigned int lacks = TCP_NO_ABORTS | TCP_NO_STALLED;
+	char *full, *old, *want, line[256];
+	uint64_t max_orphans;
+	int null_before;
+
+	full = nks_built(nks_build_tcp, false, 0, NKS_JSON, nks_tcp_print);
+	old = nks_built(nks_build_tcp, false, lacks, NKS_JSON, nks_tcp_print);
+	want = nks_null_keys(full, NULL, keys, 2);
+	EXPECT_STREQ(want, old);
+	/* max_orphans is the host's: null (and its share) if unreadable here */
+	null_before = nks_tcp_max_orphans(&max_orphans) ? 0 : 2;
+	EXPECT_EQ(null_before, nks_count(full, "null"));
+	EXPECT_EQ(null_before + 2, nks_count(old, "null"));
+	EXPECT_NE(NULL, strstr(old, "\"aborts\":null,\"kernel\":{\"abort_on_timeout\":150,"));
+	free(want);
+	free(full);
+	free(old);
+
+	full = nks_built(nks_build_tcp, false, 0, NKS_TEXT, nks_tcp_print);
+	old = nks_built(nks_build_tcp, false, lacks, NKS_TEXT, nks_tcp_print);
+	EXPECT_STREQ("  stalled, not orphans       n/a, 2 of them with TCP_USER_TIMEOUT",
+		     nks_line(old, "stalled, not orphans", line, sizeof(line)));
+	EXPECT_STREQ("  retries2                   n/a",
+		     nks_line(old, "retries2", line, sizeof(line)));
+	EXPECT_STREQ("  other                      n/a",
+		     nks_line(old, "  other", line, sizeof(line)));
+	/* no sum of causes it does not have; the kernel's totals are there */
+	EXPECT_NE(NULL, strstr(full, "(causes but memory: "));
+	EXPECT_EQ(NULL, strstr(old, "(causes but memory: "));
+	EXPECT_NE(NULL, strstr(old, "TcpExtTCPAbortOnTimeout    150\n"));
+	EXPECT_EQ(0, nks_count(full, "n/a"));
+	/* stalled, and the 8 causes but memory (a line of its own, from the kernel) */
+	EXPECT_EQ(9, nks_count(old, "n/a"));
+	free(full);
+	free(old);
 }
 
 TEST_HARNESS_MAIN
