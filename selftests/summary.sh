@@ -63,6 +63,10 @@ tap_check "summary -j: the verdict, level full, 10 of 10" \
 	[ "$(json_get '[(v["group"], v["level"], v["used"], v["limit"]) for v in d["summary"]["verdicts"]]' \
 		<<<"$full_json")" = "[('ports', 'full', 10, 10)]" ]
 
+tap_check "summary -j: each group's availability, as info has it" \
+	[ "$(json_get '[(g["name"], g["state"], g["reason"]) for g in d["summary"]["groups"]]' \
+		<<<"$full_json")" = \
+	"$(nkstat -j info | json_get '[(g["name"], g["state"], g["reason"]) for g in d["info"]["groups"]]')" ]
 out=$(ip netns exec "$TWN" "${traffic[@]}" timewait --count 9 --run nkstat)
 tw_text=$(json_get 'd["runs"][0]' <<<"$out")
 tap_check "summary: a NEAR verdict for TIME_WAIT at 9 of 10" \

@@ -576,7 +576,10 @@ static bool nks_in_group(const char *path, const char *group)
 static void nks_json_num(struct nks_json *j, const char *key,
 			 const struct nks_flat_val *v)
 {
-	if (nks_is_num(v) && v->v == floorl(v->v) && fabsl(v->v) < 9e18L)
+	/* long double holds every u64 exactly: so does the output */
+	if (nks_is_num(v) && v->v == floorl(v->v) && v->v >= 0 && v->v < 0x1p64L)
+		nks_json_ku64(j, key, true, (uint64_t)v->v);
+	else if (nks_is_num(v) && v->v == floorl(v->v) && v->v > -9e18L && v->v < 0)
 		nks_json_ki64(j, key, true, (int64_t)v->v);
 	else
 		nks_json_kfixed1(j, key, nks_is_num(v), nks_is_num(v) ? (double)v->v : 0);

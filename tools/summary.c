@@ -24,6 +24,9 @@ struct nks_summary {
 	char module[64], kernel[128];
 	bool reporting[NKSTAT_GROUP_MAX + 1];
 	char state[NKSTAT_GROUP_MAX + 1][160];	/* "active", or why not */
+	/* for JSON: each group's state name and reason, "" when none */
+	char state_name[NKSTAT_GROUP_MAX + 1][32];
+	char reason[NKSTAT_GROUP_MAX + 1][128];
 	struct nks_sum_table neigh[NKSTAT_NEIGH_TABLE_MAX + 1];
 	bool have_ports;
 	uint64_t eph_size, eph_used, connect_fail, tw, tw_max;
@@ -57,6 +60,11 @@ static int nks_sum_info(const struct nks_reply *r, void *arg)
 		if (id > NKSTAT_GROUP_MAX)
 			continue;
 		s->reporting[id] = st != NKSTAT_GROUP_STATE_UNAVAILABLE;
+		snprintf(s->state_name[id], sizeof(s->state_name[id]), "%s",
+			 nks_group_state_name(st) ? nks_group_state_name(st) : "unknown");
+		snprintf(s->reason[id], sizeof(s->reason[id]), "%s",
+			 g[NKSTAT_GROUP_A_REASON] ?
+			 nla_get_string(g[NKSTAT_GROUP_A_REASON]) : "");
 		snprintf(s->state[id], sizeof(s->state[id]), "%s%s%s",
 			 nks_group_state_name(st) ? nks_group_state_name(st) : "unknown",
 			 g[NKSTAT_GROUP_A_REASON] ? ": " : "",
@@ -207,6 +215,20 @@ static void nks_sum_json(const struct nks_summary *s, const struct nks_verdict *
 	nks_json_open(&j, '{');
 	nks_json_kstr(&j, "module_version", s->module[0] ? s->module : NULL);
 	nks_json_kstr(&j, "kernel_release", s->kernel[0] ? s->kernel : NULL);
+	nks_json_kstr(&j, "tool_version", NKSTAT_VERSION);
+	/* each group's availability, as nkstat -j info has it */
+	nks_json_key(&j, "groups");
+	nks_json_open(&j, '[');
+	for (i = 1; i <= NKSTAT_GROUP_MAX; i++) {
+		if (!s->state_name[i][0])
+			continue;
+		nks_json_open(&j, '{');
+		nks_json_kstr(&j, "name", nks_group_name(i));
+		nks_json_kstr(&j, "state", s->state_name[i]);
+		nks_json_kstr(&j, "reason", s->reason[i][0] ? s->reason[i] : NULL);
+		nks_json_close(&j, '}');
+	}
+	nks_json_close(&j, ']');
 	nks_json_key(&j, "verdicts");
 	nks_json_open(&j, '[');
 	for (i = 0; i < n; i++) {
