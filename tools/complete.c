@@ -25,8 +25,8 @@ static int nks_complete_groups_reply(const struct nks_reply *r, void *arg)
 	nla_for_each_attr(a, r->attrs, r->len, rem) {
 		if (nla_type(a) == NKSTAT_A_GROUP &&
 		    !nla_parse_nested(g, NKSTAT_GROUP_A_MAX, a, NULL) &&
-		    g[NKSTAT_GROUP_A_NAME])
-			printf("%s\n", nla_get_string(g[NKSTAT_GROUP_A_NAME]));
+		    nks_attr_str(g[NKSTAT_GROUP_A_NAME]))
+			printf("%s\n", nks_attr_str(g[NKSTAT_GROUP_A_NAME]));
 	}
 	return 0;
 }

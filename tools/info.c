@@ -76,7 +76,7 @@ static const char *nks_enum_attr(struct nlattr *a, const char *const *names,
 
 	if (!a)
 		return NULL;
-	v = nla_get_u32(a);
+	v = nks_get_u32(a);
 	if (v < n && names[v])
 		return names[v];
 	snprintf(buf, len, "unknown-%u", v);
@@ -88,12 +88,12 @@ static const char *nks_enum_attr(struct nlattr *a, const char *const *names,
 
 static const char *nks_str_attr(struct nlattr *a)
 {
-	return a ? nla_get_string(a) : NULL;
+	return nks_attr_str(a);
 }
 
 static const char *nks_errno_attr(struct nlattr *a)
 {
-	return a ? strerror((int)nla_get_u32(a)) : NULL;
+	return a ? strerror((int)nks_get_u32(a)) : NULL;
 }
 
 static const char *nks_or_na(const char *s)
@@ -132,7 +132,12 @@ static void nks_info_json_unavail(struct nks_json *j, struct nlattr *nest)
 
 static void nks_info_json_estimate(struct nks_json *j, struct nlattr *a)
 {
-	nks_json_string(j, nla_get_string(a));
+	const char *s = nks_attr_str(a);
+
+	if (s)
+		nks_json_string(j, s);
+	else
+		nks_json_null(j);
 }
 
 /* Writes the nested attributes of type @type inside @grp as a JSON array. */
@@ -161,7 +166,7 @@ static void nks_info_json_group(struct nks_json *j, struct nlattr *grp)
 	nks_json_open(j, '{');
 	nks_json_kstr(j, "name", nks_str_attr(tb[NKSTAT_GROUP_A_NAME]));
 	nks_json_ku64(j, "id", tb[NKSTAT_GROUP_A_ID],
-		      tb[NKSTAT_GROUP_A_ID] ? nla_get_u32(tb[NKSTAT_GROUP_A_ID]) : 0);
+		      tb[NKSTAT_GROUP_A_ID] ? nks_get_u32(tb[NKSTAT_GROUP_A_ID]) : 0);
 	nks_json_kstr(j, "state", NKS_ENUM_ATTR(tb[NKSTAT_GROUP_A_STATE],
 						nks_state_names, buf));
 	nks_json_kstr(j, "reason", nks_str_attr(tb[NKSTAT_GROUP_A_REASON]));
@@ -257,9 +262,9 @@ static void nks_info_text_group(struct nlattr *grp)
 		if (nla_type(a) != NKSTAT_GROUP_A_ESTIMATE)
 			continue;
 		if (!n++)
-			printf("%-8s   estimates %s", "", nla_get_string(a));
+			printf("%-8s   estimates %s", "", nks_or_na(nks_attr_str(a)));
 		else
-			printf(", %s", nla_get_string(a));
+			printf(", %s", nks_or_na(nks_attr_str(a)));
 	}
 	if (n)
 		printf(" (the others are exact)\n");
@@ -323,10 +328,10 @@ static void nks_info_prom(const struct nks_reply *r, const struct nks_opts *opts
 		for (st = NKSTAT_GROUP_STATE_ACTIVE; st <= NKSTAT_GROUP_STATE_UNAVAILABLE; st++) {
 			labels[0] = '\0';
 			nks_prom_label(labels, sizeof(labels), "group",
-				       nla_get_string(g[NKSTAT_GROUP_A_NAME]));
+				       nks_or_na(nks_attr_str(g[NKSTAT_GROUP_A_NAME])));
 			nks_prom_label(labels, sizeof(labels), "state", nks_state_names[st]);
 			nks_prom_sample("group_state", labels,
-					nla_get_u32(g[NKSTAT_GROUP_A_STATE]) == st);
+					nks_get_u32(g[NKSTAT_GROUP_A_STATE]) == st);
 		}
 	}
 
@@ -344,9 +349,9 @@ static void nks_info_prom(const struct nks_reply *r, const struct nks_opts *opts
 				continue;
 			labels[0] = '\0';
 			nks_prom_label(labels, sizeof(labels), "group",
-				       nla_get_string(g[NKSTAT_GROUP_A_NAME]));
+				       nks_or_na(nks_attr_str(g[NKSTAT_GROUP_A_NAME])));
 			nks_prom_label(labels, sizeof(labels), "hook",
-				       nla_get_string(hk[NKSTAT_HOOK_A_NAME]));
+				       nks_or_na(nks_attr_str(hk[NKSTAT_HOOK_A_NAME])));
 			nks_prom_sample("hook_missed_total", labels,
 					nla_get_u64(hk[NKSTAT_HOOK_A_MISSED]));
 		}

@@ -91,7 +91,7 @@ static void nks_neigh_parse(struct nlattr *nest, struct nks_neigh_table *t)
 	memset(t, 0, sizeof(*t));
 	nla_parse_nested(t->tb, NKSTAT_NEIGH_A_MAX, nest, NULL);
 	if (t->tb[NKSTAT_NEIGH_A_TABLE])
-		t->id = nla_get_u32(t->tb[NKSTAT_NEIGH_A_TABLE]);
+		t->id = nks_get_u32(t->tb[NKSTAT_NEIGH_A_TABLE]);
 	if (t->tb[NKSTAT_NEIGH_A_NUD])
 		nla_parse_nested(t->nud, NKSTAT_NUD_A_MAX,
 				 t->tb[NKSTAT_NEIGH_A_NUD], NULL);
@@ -125,7 +125,13 @@ static bool nks_neigh_headroom(const struct nks_neigh_table *t, int64_t *room)
 	if (!nks_attr_u64(t->tb[NKSTAT_NEIGH_A_GC_THRESH3], &thresh3) ||
 	    !nks_attr_u64(t->tb[NKSTAT_NEIGH_A_GC_ENTRIES], &gc_entries))
 		return false;
-	*room = (int64_t)thresh3 - (int64_t)gc_entries;
+	/* saturated: a reply is not trusted to hold sane values */
+	if (thresh3 >= gc_entries)
+		*room = thresh3 - gc_entries > INT64_MAX ? INT64_MAX :
+			(int64_t)(thresh3 - gc_entries);
+	else
+		*room = gc_entries - thresh3 > INT64_MAX ? -INT64_MAX :
+			-(int64_t)(gc_entries - thresh3);
 	return true;
 }
 
@@ -404,9 +410,9 @@ static int nks_neigh_dev_print(const struct nks_reply *r, void *arg)
 
 	if (out->opts->json) {
 		nks_json_open(&out->json, '{');
-		nks_json_kstr(&out->json, "ifname", ifname ? nla_get_string(ifname) : NULL);
+		nks_json_kstr(&out->json, "ifname", nks_attr_str(ifname));
 		nks_json_ku64(&out->json, "ifindex", ifindex,
-			      ifindex ? nla_get_u32(ifindex) : 0);
+			      ifindex ? nks_get_u32(ifindex) : 0);
 	}
 	a = r->attrs;
 	rem = r->len;
@@ -421,8 +427,9 @@ static int nks_neigh_dev_print(const struct nks_reply *r, void *arg)
 			if (nks_attr_u64(t.nud[nks_nud_order[i]], &v))
 				total += v;
 		}
-		printf("%-16s %7u %-6s %7llu", ifname ? nla_get_string(ifname) : "n/a",
-		       ifindex ? nla_get_u32(ifindex) : 0, nks_table_names[t.id],
+		printf("%-16s %7u %-6s %7llu",
+		       nks_attr_str(ifname) ? nks_attr_str(ifname) : "n/a",
+		       ifindex ? nks_get_u32(ifindex) : 0, nks_table_names[t.id],
 		       (unsigned long long)total);
 		for (i = 0; i < NKS_ARRAY_SIZE(nks_nud_order); i++)
 			printf(" %*s", (int)strlen(nks_nud_names[nks_nud_order[i]]),

@@ -83,6 +83,14 @@ static inline double nks_pct(uint64_t n, uint64_t d)
 
 /* A u64 attribute's value into *@v; false if it is absent. */
 bool nks_attr_u64(struct nlattr *a, uint64_t *v);
+/*
+ * A u32 attribute's value, 0 if absent or too short; a string attribute,
+ * NULL if absent or not NUL-terminated. Replies are read only through
+ * these and nks_attr_u64(): a malformed reply reads as missing values,
+ * never past an attribute.
+ */
+uint32_t nks_get_u32(struct nlattr *a);
+const char *nks_attr_str(struct nlattr *a);
 /* A u64 attribute in decimal, or "n/a" if it is absent. */
 const char *nks_attr_fmt(struct nlattr *a, char *buf, size_t len);
 #define NKS_FMT(a, buf) nks_attr_fmt(a, buf, sizeof(buf))

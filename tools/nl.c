@@ -283,15 +283,32 @@ int nks_nl_cmd(struct nks_nl *nl, uint8_t cmd, int flags, int attr,
 
 bool nks_attr_u64(struct nlattr *a, uint64_t *v)
 {
-	if (!a)
+	/* too short to be a u64: not one the module sent, so not there */
+	if (!a || nla_len(a) < (int)sizeof(uint64_t))
 		return false;
 	*v = nla_get_u64(a);
 	return true;
 }
 
+uint32_t nks_get_u32(struct nlattr *a)
+{
+	uint32_t v = 0;
+
+	if (a && nla_len(a) >= (int)sizeof(v))
+		memcpy(&v, nla_data(a), sizeof(v));
+	return v;
+}
+
+const char *nks_attr_str(struct nlattr *a)
+{
+	if (!a || nla_len(a) < 1 || !memchr(nla_data(a), '\0', nla_len(a)))
+		return NULL;
+	return nla_data(a);
+}
+
 const char *nks_attr_fmt(struct nlattr *a, char *buf, size_t len)
 {
-	if (!a)
+	if (!a || nla_len(a) < (int)sizeof(uint64_t))
 		return "n/a";
 	snprintf(buf, len, "%llu", (unsigned long long)nla_get_u64(a));
 	return buf;
@@ -317,9 +334,9 @@ static int nks_query_info(const struct nks_reply *r, void *arg)
 		    nla_parse_nested(tb, NKSTAT_GROUP_A_MAX, a, NULL) ||
 		    !tb[NKSTAT_GROUP_A_ID] || !tb[NKSTAT_GROUP_A_STATE])
 			continue;
-		id = nla_get_u32(tb[NKSTAT_GROUP_A_ID]);
+		id = nks_get_u32(tb[NKSTAT_GROUP_A_ID]);
 		if (id <= NKSTAT_GROUP_MAX)
-			q->reporting[id] = nla_get_u32(tb[NKSTAT_GROUP_A_STATE]) !=
+			q->reporting[id] = nks_get_u32(tb[NKSTAT_GROUP_A_STATE]) !=
 					   NKSTAT_GROUP_STATE_UNAVAILABLE;
 	}
 	return q->info(r, q->arg);

@@ -411,6 +411,9 @@ static bool nks_jvalue(struct nks_jparse *j)
 	v = strtold(buf, &end);
 	if (*end || errno)
 		return nks_jfail(j, "a malformed number");
+	/* what diff prints goes through double: keep within its range */
+	if (!isfinite((double)v))
+		return nks_jfail(j, "a number out of range");
 	j->p += n;
 	return nks_jadd(j, false, v, NULL);
 }
@@ -607,7 +610,7 @@ static void nks_diff_out(const struct nks_diff_row *rows, size_t n,
 			nks_json_num(&j, "b", d->b);
 			nks_json_kstr(&j, "only", d->kind == 1 ? "a" : d->kind == 2 ? "b" : NULL);
 			/* null when one side lacks it, or A is 0 */
-			nks_json_kfixed1(&j, "change_pct", !d->kind && isfinite(d->rel),
+			nks_json_kfixed1(&j, "change_pct", !d->kind && isfinite(100 * d->rel),
 					 d->change < 0 ? -100 * d->rel : 100 * d->rel);
 			nks_json_close(&j, '}');
 		}

@@ -44,10 +44,10 @@ static int nks_sum_info(const struct nks_reply *r, void *arg)
 
 	if (r->tb[NKSTAT_A_MODULE_VERSION])
 		snprintf(s->module, sizeof(s->module), "%s",
-			 nla_get_string(r->tb[NKSTAT_A_MODULE_VERSION]));
+			 nks_attr_str(r->tb[NKSTAT_A_MODULE_VERSION]) ?: "");
 	if (r->tb[NKSTAT_A_KERNEL_RELEASE])
 		snprintf(s->kernel, sizeof(s->kernel), "%s",
-			 nla_get_string(r->tb[NKSTAT_A_KERNEL_RELEASE]));
+			 nks_attr_str(r->tb[NKSTAT_A_KERNEL_RELEASE]) ?: "");
 	nla_for_each_attr(a, r->attrs, r->len, rem) {
 		uint32_t id, st;
 
@@ -55,8 +55,8 @@ static int nks_sum_info(const struct nks_reply *r, void *arg)
 		    nla_parse_nested(g, NKSTAT_GROUP_A_MAX, a, NULL) ||
 		    !g[NKSTAT_GROUP_A_ID] || !g[NKSTAT_GROUP_A_STATE])
 			continue;
-		id = nla_get_u32(g[NKSTAT_GROUP_A_ID]);
-		st = nla_get_u32(g[NKSTAT_GROUP_A_STATE]);
+		id = nks_get_u32(g[NKSTAT_GROUP_A_ID]);
+		st = nks_get_u32(g[NKSTAT_GROUP_A_STATE]);
 		if (id > NKSTAT_GROUP_MAX)
 			continue;
 		s->reporting[id] = st != NKSTAT_GROUP_STATE_UNAVAILABLE;
@@ -64,12 +64,12 @@ static int nks_sum_info(const struct nks_reply *r, void *arg)
 			 nks_group_state_name(st) ? nks_group_state_name(st) : "unknown");
 		snprintf(s->reason[id], sizeof(s->reason[id]), "%s",
 			 g[NKSTAT_GROUP_A_REASON] ?
-			 nla_get_string(g[NKSTAT_GROUP_A_REASON]) : "");
+			 nks_attr_str(g[NKSTAT_GROUP_A_REASON]) ?: "" : "");
 		snprintf(s->state[id], sizeof(s->state[id]), "%s%s%s",
 			 nks_group_state_name(st) ? nks_group_state_name(st) : "unknown",
 			 g[NKSTAT_GROUP_A_REASON] ? ": " : "",
 			 g[NKSTAT_GROUP_A_REASON] ?
-			 nla_get_string(g[NKSTAT_GROUP_A_REASON]) : "");
+			 nks_attr_str(g[NKSTAT_GROUP_A_REASON]) ?: "" : "");
 	}
 	return 0;
 }
@@ -88,7 +88,7 @@ static int nks_sum_neigh(const struct nks_reply *r, void *arg)
 		    nla_parse_nested(tb, NKSTAT_NEIGH_A_MAX, a, NULL) ||
 		    !tb[NKSTAT_NEIGH_A_TABLE])
 			continue;
-		id = nla_get_u32(tb[NKSTAT_NEIGH_A_TABLE]);
+		id = nks_get_u32(tb[NKSTAT_NEIGH_A_TABLE]);
 		if (id < 1 || id > NKSTAT_NEIGH_TABLE_MAX)
 			continue;
 		t = &s->neigh[id];
