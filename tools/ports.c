@@ -452,7 +452,8 @@ static int nks_cmd_ports_list(const struct nks_opts *opts, int argc, char **argv
 	if (!ret && l.top) {
 		size_t k;
 
-		qsort(l.ports, l.n, sizeof(*l.ports), nks_port_cmp);
+		if (l.n)	/* qsort() takes no NULL, even for 0 rows */
+			qsort(l.ports, l.n, sizeof(*l.ports), nks_port_cmp);
 		for (k = 0; k < l.n && k < (size_t)l.top; k++)
 			nks_port_out(&l, &l.ports[k]);
 	}

@@ -27,13 +27,20 @@ void nks_prom_family(const char *name, const char *type, const char *help)
 		printf("# HELP nkstat_%s %s\n# TYPE nkstat_%s %s\n", name, help, name, type);
 }
 
-/* Appends ,key="value" (the first without the comma), escaped. */
+/*
+ * Appends ,key="value" (the first without the comma), escaped. A label
+ * that does not fit is left out, and a value too long is cut: the labels
+ * stay well-formed either way.
+ */
 void nks_prom_label(char *buf, size_t len, const char *key, const char *value)
 {
 	size_t n = strlen(buf);
 	const char *p;
 
-	n += snprintf(buf + n, n < len ? len - n : 0, "%s%s=\"", n ? "," : "", key);
+	/* the key, its =", one character of value and the closing quote */
+	if (n + (n ? 1 : 0) + strlen(key) + 4 >= len)
+		return;
+	n += snprintf(buf + n, len - n, "%s%s=\"", n ? "," : "", key);
 	for (p = value; *p && n + 3 < len; p++) {
 		if (*p == '\\' || *p == '"' || *p == '\n') {
 			buf[n++] = '\\';

@@ -411,8 +411,8 @@ static bool nks_jvalue(struct nks_jparse *j)
 	v = strtold(buf, &end);
 	if (*end || errno)
 		return nks_jfail(j, "a malformed number");
-	/* what diff prints goes through double: keep within its range */
-	if (!isfinite((double)v))
+	/* nkstat writes nothing beyond a u64 (or an s64): nor does diff */
+	if (!(fabsl(v) < 0x1p64L))
 		return nks_jfail(j, "a number out of range");
 	j->p += n;
 	return nks_jadd(j, false, v, NULL);

@@ -608,7 +608,8 @@ static int nks_cmd_tcp_orphans(const struct nks_opts *opts, int argc, char **arg
 		free(l.rows);
 		return ret;
 	}
-	qsort(l.rows, l.n, sizeof(*l.rows), nks_orphan_cmp);
+	if (l.n)	/* qsort() takes no NULL, even for 0 rows */
+		qsort(l.rows, l.n, sizeof(*l.rows), nks_orphan_cmp);
 	if (opts->json)
 		nks_json_list_begin(&l.json, stdout, opts->pretty,
 				    peers ? "tcp_orphan_peers" : "tcp_orphans");
