@@ -372,6 +372,22 @@ static int nks_ports_usage(const char *what)
 	return NKS_EXIT_USAGE;
 }
 
+/* After the dump (@ret its outcome): --top's rows, the JSON's end. */
+static void nks_ports_list_finish(struct nks_ports_list *l, int ret)
+{
+	size_t k;
+
+	if (!ret && l->top) {
+		if (l->n)	/* qsort() takes no NULL, even for 0 rows */
+			qsort(l->ports, l->n, sizeof(*l->ports), nks_port_cmp);
+		for (k = 0; k < l->n && k < (size_t)l->top; k++)
+			nks_port_out(l, &l->ports[k]);
+	}
+	free(l->ports);
+	if (l->opts->json && !ret)
+		nks_json_list_end(&l->json);
+}
+
 static int nks_cmd_ports_list(const struct nks_opts *opts, int argc, char **argv)
 {
 	struct nks_ports_list l = { .opts = opts };
@@ -449,17 +465,7 @@ static int nks_cmd_ports_list(const struct nks_opts *opts, int argc, char **argv
 	ret = nks_nl_cmd_attrs(&nl, NKSTAT_CMD_GET_PORTS_LIST, NLM_F_DUMP, attrs, n,
 			       nks_ports_list_rows, &l);
 	nks_nl_close(&nl);
-	if (!ret && l.top) {
-		size_t k;
-
-		if (l.n)	/* qsort() takes no NULL, even for 0 rows */
-			qsort(l.ports, l.n, sizeof(*l.ports), nks_port_cmp);
-		for (k = 0; k < l.n && k < (size_t)l.top; k++)
-			nks_port_out(&l, &l.ports[k]);
-	}
-	free(l.ports);
-	if (opts->json && !ret)
-		nks_json_list_end(&l.json);
+	nks_ports_list_finish(&l, ret);
 	return ret;
 }
 

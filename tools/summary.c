@@ -323,14 +323,25 @@ static void nks_sum_text(const struct nks_summary *s, const struct nks_verdict *
 		       v[i].pct, v[i].advice);
 }
 
+/* The verdicts of @s, printed. */
+static void nks_sum_report(const struct nks_summary *s, const struct nks_opts *opts)
+{
+	struct nks_verdict v[NKS_SUM_VERDICTS];
+	int n = nks_sum_verdicts(s, v);
+
+	if (opts->json)
+		nks_sum_json(s, v, n, opts);
+	else
+		nks_sum_text(s, v, n);
+}
+
 int nks_cmd_summary(const struct nks_opts *opts, int argc, char **argv)
 {
 	struct nks_summary s = { 0 };
 	static const struct nks_group_fns fns = {
 		nks_sum_info, nks_sum_neigh, nks_sum_ports, nks_sum_tcp,
 	};
-	struct nks_verdict v[NKS_SUM_VERDICTS];
-	int n, ret;
+	int ret;
 
 	(void)argv;
 	if (argc) {
@@ -342,10 +353,6 @@ int nks_cmd_summary(const struct nks_opts *opts, int argc, char **argv)
 	ret = nks_query_groups(&fns, &s);
 	if (ret)
 		return ret;
-	n = nks_sum_verdicts(&s, v);
-	if (opts->json)
-		nks_sum_json(&s, v, n, opts);
-	else
-		nks_sum_text(&s, v, n);
+	nks_sum_report(&s, opts);
 	return NKS_EXIT_OK;
 }

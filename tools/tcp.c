@@ -578,6 +578,31 @@ static void nks_orphans_peers(struct nks_orphans_list *l)
 	free(peers);
 }
 
+/* After the dump: the rows sorted by peer, or one per peer, and freed. */
+static void nks_orphans_finish(struct nks_orphans_list *l, bool peers)
+{
+	size_t i;
+
+	if (l->n)	/* qsort() takes no NULL, even for 0 rows */
+		qsort(l->rows, l->n, sizeof(*l->rows), nks_orphan_cmp);
+	if (l->opts->json)
+		nks_json_list_begin(&l->json, stdout, l->opts->pretty,
+				    peers ? "tcp_orphan_peers" : "tcp_orphans");
+	if (peers) {
+		nks_orphans_peers(l);
+	} else {
+		if (!l->opts->json)
+			printf("%-10s %-23s %-23s %-9s %6s %7s %7s %7s %8s\n", "STATE",
+			       "LOCAL", "PEER", "TIMER", "PROBES", "BACKOFF",
+			       "SND_WND", "UNACKED", "STALLED");
+		for (i = 0; i < l->n; i++)
+			nks_orphan_out(l, &l->rows[i]);
+	}
+	if (l->opts->json)
+		nks_json_list_end(&l->json);
+	free(l->rows);
+}
+
 static int nks_cmd_tcp_orphans(const struct nks_opts *opts, int argc, char **argv)
 {
 	struct nks_orphans_list l = { .opts = opts };
@@ -608,24 +633,7 @@ static int nks_cmd_tcp_orphans(const struct nks_opts *opts, int argc, char **arg
 		free(l.rows);
 		return ret;
 	}
-	if (l.n)	/* qsort() takes no NULL, even for 0 rows */
-		qsort(l.rows, l.n, sizeof(*l.rows), nks_orphan_cmp);
-	if (opts->json)
-		nks_json_list_begin(&l.json, stdout, opts->pretty,
-				    peers ? "tcp_orphan_peers" : "tcp_orphans");
-	if (peers) {
-		nks_orphans_peers(&l);
-	} else {
-		if (!opts->json)
-			printf("%-10s %-23s %-23s %-9s %6s %7s %7s %7s %8s\n", "STATE",
-			       "LOCAL", "PEER", "TIMER", "PROBES", "BACKOFF",
-			       "SND_WND", "UNACKED", "STALLED");
-		for (i = 0; i < l.n; i++)
-			nks_orphan_out(&l, &l.rows[i]);
-	}
-	if (opts->json)
-		nks_json_list_end(&l.json);
-	free(l.rows);
+	nks_orphans_finish(&l, peers);
 	return NKS_EXIT_OK;
 }
 

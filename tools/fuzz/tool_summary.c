@@ -16,9 +16,8 @@ int fuzz_summary(struct nl_msg *msg, const struct nks_opts *opts)
 	static const struct nks_group_fns prom = {
 		nks_info_print, nks_neigh_print, nks_ports_print, nks_tcp_print,
 	};
-	struct nks_verdict v[NKS_SUM_VERDICTS];
 	struct nks_summary s = { 0 };
-	int n, err;
+	int err;
 
 	/* nks_prom_all() */
 	if (opts->prom)
@@ -26,10 +25,6 @@ int fuzz_summary(struct nl_msg *msg, const struct nks_opts *opts)
 	err = fuzz_query_groups(msg, &sum, &s);
 	if (err)
 		return err;
-	n = nks_sum_verdicts(&s, v);
-	if (opts->json)
-		nks_sum_json(&s, v, n, opts);
-	else
-		nks_sum_text(&s, v, n);
+	nks_sum_report(&s, opts);
 	return 0;
 }
