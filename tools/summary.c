@@ -49,6 +49,7 @@ static int nks_sum_info(const struct nks_reply *r, void *arg)
 		snprintf(s->kernel, sizeof(s->kernel), "%s",
 			 nks_attr_str(r->tb[NKSTAT_A_KERNEL_RELEASE]) ?: "");
 	nla_for_each_attr(a, r->attrs, r->len, rem) {
+		const char *name, *reason;
 		uint32_t id, st;
 
 		if (nla_type(a) != NKSTAT_A_GROUP ||
@@ -60,16 +61,12 @@ static int nks_sum_info(const struct nks_reply *r, void *arg)
 		if (id > NKSTAT_GROUP_MAX)
 			continue;
 		s->reporting[id] = st != NKSTAT_GROUP_STATE_UNAVAILABLE;
-		snprintf(s->state_name[id], sizeof(s->state_name[id]), "%s",
-			 nks_group_state_name(st) ? nks_group_state_name(st) : "unknown");
-		snprintf(s->reason[id], sizeof(s->reason[id]), "%s",
-			 g[NKSTAT_GROUP_A_REASON] ?
-			 nks_attr_str(g[NKSTAT_GROUP_A_REASON]) ?: "" : "");
-		snprintf(s->state[id], sizeof(s->state[id]), "%s%s%s",
-			 nks_group_state_name(st) ? nks_group_state_name(st) : "unknown",
-			 g[NKSTAT_GROUP_A_REASON] ? ": " : "",
-			 g[NKSTAT_GROUP_A_REASON] ?
-			 nks_attr_str(g[NKSTAT_GROUP_A_REASON]) ?: "" : "");
+		name = nks_group_state_name(st) ?: "unknown";
+		reason = nks_attr_str(g[NKSTAT_GROUP_A_REASON]) ?: "";
+		snprintf(s->state_name[id], sizeof(s->state_name[id]), "%s", name);
+		snprintf(s->reason[id], sizeof(s->reason[id]), "%s", reason);
+		snprintf(s->state[id], sizeof(s->state[id]), "%s%s%s", name,
+			 *reason ? ": " : "", reason);
 	}
 	return 0;
 }
