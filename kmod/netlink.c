@@ -323,21 +323,110 @@ static int nks_nl_get_ports_doit(struct sk_buff *skb, struct genl_info *info)
 			    genl_info_net(info));
 }
 
-/* A GET_PORTS_LIST dump keeps its struct nks_ports_cursor in cb->args. */
+/* A dump of packed rows keeps its struct nks_rows_cursor in cb->args. */
 enum {
-	NKS_PORTS_ARG_PORT,
-	NKS_PORTS_ARG_SKIP,
-	NKS_PORTS_ARG_HI,
-	NKS_PORTS_ARG_MIN_OWNERS,
-	NKS_PORTS_ARG_BEGUN,	/* set by the first call */
+	NKS_ROWS_ARG_POS,
+	NKS_ROWS_ARG_SKIP,
+	NKS_ROWS_ARG_END,
+	NKS_ROWS_ARG_FILTER,
+	NKS_ROWS_ARG_BEGUN,	/* set by the first call */
+};
+
+/* A dump of many rows per message: what it reports, and how. */
+struct nks_nl_rows {
+	u32 group;		/* enum nkstat_group */
+	u8 cmd;
+	size_t row_size;	/* starting with a struct nks_row_at */
+	unsigned int batch;	/* rows @collect copies at most */
+	/* sets the cursor from the request, or refuses it with extack */
+	int (*begin)(struct netlink_callback *cb, struct net *net,
+		     struct nks_rows_cursor *c);
+	nks_rows_collect_fn collect;
+	nks_rows_fill_fn fill;
 };
 
 /*
- * Reads the dump's filters into cb->args, on its first call: errors go
- * out with the dump's NLMSG_DONE and its extack on every kernel, where a
- * .start callback's extack is dropped by some.
+ * Messages packed with one nest per row, in position order. The cursor
+ * moves past each row put, so a dump resumes at the first row that did
+ * not fit; rows are copied a batch at a time and put outside any lock.
+ *
+ * The request is read on the first call, not in a .start callback:
+ * errors go out with the dump's NLMSG_DONE and its extack on every
+ * kernel, where a .start callback's extack is dropped by some.
  */
-static int nks_nl_ports_list_begin(struct netlink_callback *cb, struct net *net)
+static int nks_nl_dump_rows(struct sk_buff *skb, struct netlink_callback *cb,
+			    const struct nks_nl_rows *ops)
+{
+	struct net *net = sock_net(skb->sk);
+	struct nks_rows_cursor c = {};
+	const struct nks_row_at *at;
+	int n, i, put = 0, err;
+	void *hdr = NULL, *rows;
+	u32 done_to;
+
+	err = nks_nl_group_ready(ops->group, cb->extack);
+	if (err)
+		return err;
+	if (!cb->args[NKS_ROWS_ARG_BEGUN]) {
+		err = ops->begin(cb, net, &c);
+		if (err)
+			return err;
+		cb->args[NKS_ROWS_ARG_POS] = c.pos;
+		cb->args[NKS_ROWS_ARG_END] = c.end;
+		cb->args[NKS_ROWS_ARG_FILTER] = c.filter;
+		cb->args[NKS_ROWS_ARG_BEGUN] = 1;
+		nks_netns_inc(net, NKS_NETNS_REQUESTS);
+	}
+	c = (struct nks_rows_cursor) {
+		.pos = cb->args[NKS_ROWS_ARG_POS],
+		.skip = cb->args[NKS_ROWS_ARG_SKIP],
+		.end = cb->args[NKS_ROWS_ARG_END],
+		.filter = cb->args[NKS_ROWS_ARG_FILTER],
+	};
+	rows = kmalloc_array(ops->batch, ops->row_size, GFP_KERNEL);
+	if (!rows)
+		return -ENOMEM;
+	while (c.pos < c.end) {
+		n = ops->collect(net, &c, rows, &done_to);
+		for (i = 0; i < n; i++) {
+			at = rows + i * ops->row_size;
+			if (!hdr) {
+				hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+						  cb->nlh->nlmsg_seq,
+						  &nks_genl_family, NLM_F_MULTI,
+						  ops->cmd);
+				if (!hdr)
+					goto out;
+			}
+			if (ops->fill(skb, at))
+				goto out;
+			put++;
+			c.pos = at->pos;
+			c.skip = at->idx + 1;
+		}
+		/* past the rows put: every position below done_to is done */
+		if (!n || done_to > c.pos) {
+			c.pos = done_to;
+			c.skip = 0;
+		}
+	}
+out:
+	if (hdr && put)
+		genlmsg_end(skb, hdr);
+	else if (hdr)
+		genlmsg_cancel(skb, hdr);
+	/* a row that does not fit an empty skb never will */
+	if (!put && c.pos < c.end && !skb->len)
+		err = -EMSGSIZE;
+	cb->args[NKS_ROWS_ARG_POS] = c.pos;
+	cb->args[NKS_ROWS_ARG_SKIP] = c.skip;
+	kfree(rows);
+	return err ?: skb->len;
+}
+
+/* GET_PORTS_LIST: the port range and the fewest owners. */
+static int nks_nl_ports_list_begin(struct netlink_callback *cb, struct net *net,
+				   struct nks_rows_cursor *c)
 {
 	struct nlattr **attrs = nks_genl_dump_attrs(cb);
 	u32 lo = 0, hi = U16_MAX, eph_lo, eph_hi;
@@ -357,81 +446,28 @@ static int nks_nl_ports_list_begin(struct netlink_callback *cb, struct net *net)
 		hi = min(hi, eph_hi);
 	}
 	/* an empty range (lo > hi) makes an empty dump */
-	cb->args[NKS_PORTS_ARG_PORT] = lo;
-	cb->args[NKS_PORTS_ARG_HI] = hi;
+	c->pos = lo;
+	c->end = hi + 1;
 	if (attrs[NKSTAT_A_PORT_MIN_OWNERS])
-		cb->args[NKS_PORTS_ARG_MIN_OWNERS] =
-			nla_get_u32(attrs[NKSTAT_A_PORT_MIN_OWNERS]);
-	cb->args[NKS_PORTS_ARG_BEGUN] = 1;
-	nks_netns_inc(net, NKS_NETNS_REQUESTS);
+		c->filter = nla_get_u32(attrs[NKSTAT_A_PORT_MIN_OWNERS]);
 	return 0;
 }
 
-/*
- * Messages packed with one NKSTAT_A_PORT per bind bucket, in port order.
- * The cursor moves past each row put, so a dump resumes at the first row
- * that did not fit; rows are copied a batch at a time and put outside
- * any lock.
- */
+static const struct nks_nl_rows nks_nl_ports_list_rows = {
+	.group = NKSTAT_GROUP_PORTS,
+	.cmd = NKSTAT_CMD_GET_PORTS_LIST,
+	.row_size = sizeof(struct nks_port_row),
+	.batch = NKS_PORTS_BATCH,
+	.begin = nks_nl_ports_list_begin,
+	.collect = nks_ports_collect,
+	.fill = nks_ports_row_fill,
+};
+
+/* One NKSTAT_A_PORT per bind bucket, in port order. */
 static int nks_nl_get_ports_list_dumpit(struct sk_buff *skb,
 					struct netlink_callback *cb)
 {
-	struct net *net = sock_net(skb->sk);
-	struct nks_ports_cursor c;
-	struct nks_port_row *rows;
-	int n, i, put = 0, err;
-	void *hdr = NULL;
-	u32 done_to;
-
-	err = nks_nl_group_ready(NKSTAT_GROUP_PORTS, cb->extack);
-	if (!err && !cb->args[NKS_PORTS_ARG_BEGUN])
-		err = nks_nl_ports_list_begin(cb, net);
-	if (err)
-		return err;
-	c = (struct nks_ports_cursor) {
-		.port = cb->args[NKS_PORTS_ARG_PORT],
-		.skip = cb->args[NKS_PORTS_ARG_SKIP],
-		.hi = cb->args[NKS_PORTS_ARG_HI],
-		.min_owners = cb->args[NKS_PORTS_ARG_MIN_OWNERS],
-	};
-	rows = kmalloc_array(NKS_PORTS_BATCH, sizeof(*rows), GFP_KERNEL);
-	if (!rows)
-		return -ENOMEM;
-	while (c.port <= c.hi) {
-		n = nks_ports_collect(net, &c, rows, &done_to);
-		for (i = 0; i < n; i++) {
-			if (!hdr) {
-				hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-						  cb->nlh->nlmsg_seq,
-						  &nks_genl_family, NLM_F_MULTI,
-						  NKSTAT_CMD_GET_PORTS_LIST);
-				if (!hdr)
-					goto out;
-			}
-			if (nks_ports_row_fill(skb, &rows[i]))
-				goto out;
-			put++;
-			c.port = rows[i].port;
-			c.skip = rows[i].idx + 1;
-		}
-		/* past the rows put: every port below done_to is done */
-		if (!n || done_to > c.port) {
-			c.port = done_to;
-			c.skip = 0;
-		}
-	}
-out:
-	if (hdr && put)
-		genlmsg_end(skb, hdr);
-	else if (hdr)
-		genlmsg_cancel(skb, hdr);
-	/* a row that does not fit an empty skb never will */
-	if (!put && c.port <= c.hi && !skb->len)
-		err = -EMSGSIZE;
-	cb->args[NKS_PORTS_ARG_PORT] = c.port;
-	cb->args[NKS_PORTS_ARG_SKIP] = c.skip;
-	kfree(rows);
-	return err ?: skb->len;
+	return nks_nl_dump_rows(skb, cb, &nks_nl_ports_list_rows);
 }
 
 static int nks_nl_fill_tcp(struct sk_buff *msg, void *net)
@@ -450,81 +486,30 @@ static int nks_nl_get_tcp_doit(struct sk_buff *skb, struct genl_info *info)
 			    genl_info_net(info));
 }
 
-/* A GET_TCP_ORPHANS dump keeps its struct nks_tcp_cursor in cb->args. */
-enum {
-	NKS_TCP_ARG_BUCKET,
-	NKS_TCP_ARG_SKIP,
-	NKS_TCP_ARG_ZERO_WINDOW,
-	NKS_TCP_ARG_BEGUN,	/* set by the first call */
+/* GET_TCP_ORPHANS: every hash bucket; the zero-window flag. */
+static int nks_nl_tcp_orphans_begin(struct netlink_callback *cb,
+				    struct net *net, struct nks_rows_cursor *c)
+{
+	c->end = nks_tcp_buckets(net);
+	c->filter = !!nks_genl_dump_attrs(cb)[NKSTAT_A_ORPHAN_ZERO_WINDOW];
+	return 0;
+}
+
+static const struct nks_nl_rows nks_nl_tcp_orphans_rows = {
+	.group = NKSTAT_GROUP_TCP,
+	.cmd = NKSTAT_CMD_GET_TCP_ORPHANS,
+	.row_size = sizeof(struct nks_orphan_row),
+	.batch = NKS_TCP_BATCH,
+	.begin = nks_nl_tcp_orphans_begin,
+	.collect = nks_tcp_collect,
+	.fill = nks_tcp_row_fill,
 };
 
-/*
- * Messages packed with one NKSTAT_A_ORPHAN per orphan, in hash order,
- * resuming at the first row that did not fit, as the ports list does.
- */
+/* One NKSTAT_A_ORPHAN per orphan, in hash order. */
 static int nks_nl_get_tcp_orphans_dumpit(struct sk_buff *skb,
 					 struct netlink_callback *cb)
 {
-	struct net *net = sock_net(skb->sk);
-	u32 end = nks_tcp_buckets(net);
-	struct nks_orphan_row *rows;
-	struct nks_tcp_cursor c;
-	int n, i, put = 0, err;
-	void *hdr = NULL;
-	u32 done_to;
-
-	err = nks_nl_group_ready(NKSTAT_GROUP_TCP, cb->extack);
-	if (err)
-		return err;
-	if (!cb->args[NKS_TCP_ARG_BEGUN]) {
-		cb->args[NKS_TCP_ARG_ZERO_WINDOW] =
-			!!nks_genl_dump_attrs(cb)[NKSTAT_A_ORPHAN_ZERO_WINDOW];
-		cb->args[NKS_TCP_ARG_BEGUN] = 1;
-		nks_netns_inc(net, NKS_NETNS_REQUESTS);
-	}
-	c = (struct nks_tcp_cursor) {
-		.bucket = cb->args[NKS_TCP_ARG_BUCKET],
-		.skip = cb->args[NKS_TCP_ARG_SKIP],
-		.zero_window = cb->args[NKS_TCP_ARG_ZERO_WINDOW],
-	};
-	rows = kmalloc_array(NKS_TCP_BATCH, sizeof(*rows), GFP_KERNEL);
-	if (!rows)
-		return -ENOMEM;
-	while (c.bucket < end) {
-		n = nks_tcp_collect(net, &c, rows, &done_to);
-		for (i = 0; i < n; i++) {
-			if (!hdr) {
-				hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-						  cb->nlh->nlmsg_seq,
-						  &nks_genl_family, NLM_F_MULTI,
-						  NKSTAT_CMD_GET_TCP_ORPHANS);
-				if (!hdr)
-					goto out;
-			}
-			if (nks_tcp_row_fill(skb, &rows[i]))
-				goto out;
-			put++;
-			c.bucket = rows[i].bucket;
-			c.skip = rows[i].idx + 1;
-		}
-		/* past the rows put: every bucket below done_to is done */
-		if (!n || done_to > c.bucket) {
-			c.bucket = done_to;
-			c.skip = 0;
-		}
-	}
-out:
-	if (hdr && put)
-		genlmsg_end(skb, hdr);
-	else if (hdr)
-		genlmsg_cancel(skb, hdr);
-	/* a row that does not fit an empty skb never will */
-	if (!put && c.bucket < end && !skb->len)
-		err = -EMSGSIZE;
-	cb->args[NKS_TCP_ARG_BUCKET] = c.bucket;
-	cb->args[NKS_TCP_ARG_SKIP] = c.skip;
-	kfree(rows);
-	return err ?: skb->len;
+	return nks_nl_dump_rows(skb, cb, &nks_nl_tcp_orphans_rows);
 }
 
 static const struct nla_policy nks_nl_get_tcp_orphans_policy[NKSTAT_A_ORPHAN_ZERO_WINDOW + 1] = {

@@ -7,6 +7,7 @@
 #include <linux/nkstat.h>
 #include <linux/types.h>
 
+struct net;
 struct sk_buff;
 
 int nks_genl_init(void);
@@ -17,6 +18,35 @@ static inline unsigned int nks_hist_bucket(u64 v)
 {
 	return min_t(unsigned int, fls64(v), NKSTAT_HIST_BUCKETS - 1);
 }
+
+/*
+ * Where a dump of packed rows is: at the row after @skip rows of position
+ * @pos (a port, a hash bucket); positions from @end on are left out.
+ * @filter is the dump's own (a minimum, a flag).
+ */
+struct nks_rows_cursor {
+	u32 pos;
+	u32 skip;
+	u32 end;
+	u32 filter;
+};
+
+/* The start of every row of such a dump: where the row is. */
+struct nks_row_at {
+	u32 pos;
+	u32 idx;	/* its place among the rows of @pos */
+};
+
+/*
+ * Copies up to a batch of rows of @net from @c on into @rows, in position
+ * order, and sets *@done_to below which every position was copied whole.
+ * Returns how many. Sleeps.
+ */
+typedef int (*nks_rows_collect_fn)(struct net *net,
+				   const struct nks_rows_cursor *c,
+				   void *rows, u32 *done_to);
+/* Puts one row's nest; -EMSGSIZE when it does not fit. */
+typedef int (*nks_rows_fill_fn)(struct sk_buff *msg, const void *row);
 
 /* Puts a histogram nest @type: attribute i + 1 holds bucket i. */
 int nks_nl_put_hist(struct sk_buff *msg, int type, const u64 *hist);

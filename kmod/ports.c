@@ -285,7 +285,7 @@ out:
  * @n; *@whole says whether every bucket of @port was copied.
  */
 static int nks_ports_collect_port(struct inet_hashinfo *hinfo, struct net *net,
-				  const struct nks_ports_cursor *c, u32 port,
+				  const struct nks_rows_cursor *c, u32 port,
 				  u32 skip, struct nks_port_row *rows, int n,
 				  bool *whole)
 {
@@ -305,15 +305,14 @@ static int nks_ports_collect_port(struct inet_hashinfo *hinfo, struct net *net,
 		if (idx++ < skip)
 			continue;
 		nks_bind_bucket_owners(tb, &o);
-		if (o.owners < c->min_owners)
+		if (o.owners < c->filter)
 			continue;
 		if (n == NKS_PORTS_BATCH) {
 			*whole = false;
 			break;
 		}
 		rows[n++] = (struct nks_port_row) {
-			.port = port,
-			.idx = idx - 1,
+			.at = { .pos = port, .idx = idx - 1 },
 			.l3mdev = tb->l3mdev,
 			.fastreuse = tb->fastreuse,
 			.fastreuseport = tb->fastreuseport,
@@ -326,15 +325,16 @@ static int nks_ports_collect_port(struct inet_hashinfo *hinfo, struct net *net,
 	return n;
 }
 
-int nks_ports_collect(struct net *net, const struct nks_ports_cursor *c,
-		      struct nks_port_row *rows, u32 *done_to)
+int nks_ports_collect(struct net *net, const struct nks_rows_cursor *c,
+		      void *rows, u32 *done_to)
 {
 	struct inet_hashinfo *hinfo = nks_netns_tcp_hashinfo(net);
 	u32 port, skip = c->skip;
 	bool whole;
 	int n = 0;
 
-	for (port = c->port; port <= c->hi; port++) {
+	BUILD_BUG_ON(offsetof(struct nks_port_row, at));
+	for (port = c->pos; port < c->end; port++) {
 		n = nks_ports_collect_port(hinfo, net, c, port, skip, rows, n,
 					   &whole);
 		if (!whole)
@@ -351,13 +351,14 @@ int nks_ports_collect(struct net *net, const struct nks_ports_cursor *c,
 	return n;
 }
 
-int nks_ports_row_fill(struct sk_buff *msg, const struct nks_port_row *row)
+int nks_ports_row_fill(struct sk_buff *msg, const void *r)
 {
 	struct nlattr *nest = nla_nest_start(msg, NKSTAT_A_PORT);
+	const struct nks_port_row *row = r;
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u32(msg, NKSTAT_PORT_A_PORT, row->port) ||
+	if (nla_put_u32(msg, NKSTAT_PORT_A_PORT, row->at.pos) ||
 	    nla_put_u32(msg, NKSTAT_PORT_A_L3MDEV, row->l3mdev) ||
 	    nla_put_s32(msg, NKSTAT_PORT_A_FASTREUSE, row->fastreuse) ||
 	    nla_put_s32(msg, NKSTAT_PORT_A_FASTREUSEPORT, row->fastreuseport) ||

@@ -4,6 +4,8 @@
 
 #include <linux/types.h>
 
+#include "netlink.h"
+
 struct net;
 struct nks_group;
 struct sk_buff;
@@ -17,18 +19,9 @@ void nks_ports_exit(struct nks_group *grp);
  */
 int nks_ports_fill(struct sk_buff *msg, struct net *net);
 
-/* Where a GET_PORTS_LIST dump is: it resumes at row @skip of @port. */
-struct nks_ports_cursor {
-	u32 port;
-	u32 skip;	/* rows of @port already sent */
-	u32 hi;		/* the last port to report */
-	u32 min_owners;
-};
-
 /* One bind bucket, copied under its hash bucket's lock. */
 struct nks_port_row {
-	u32 port;
-	u32 idx;	/* its place among @port's bind buckets */
+	struct nks_row_at at;	/* at.pos: the port */
 	int l3mdev;
 	s8 fastreuse;
 	s8 fastreuseport;
@@ -40,13 +33,13 @@ struct nks_port_row {
 #define NKS_PORTS_BATCH 64
 
 /*
- * Copies up to NKS_PORTS_BATCH rows of @net from @c on, in port order.
- * Every port below *@done_to has been copied whole. Sleeps.
+ * GET_PORTS_LIST's rows (struct nks_port_row), NKS_PORTS_BATCH at a time:
+ * c->pos is a port, c->filter the fewest owners a row needs.
  */
-int nks_ports_collect(struct net *net, const struct nks_ports_cursor *c,
-		      struct nks_port_row *rows, u32 *done_to);
+int nks_ports_collect(struct net *net, const struct nks_rows_cursor *c,
+		      void *rows, u32 *done_to);
 /* Puts one NKSTAT_A_PORT nest. */
-int nks_ports_row_fill(struct sk_buff *msg, const struct nks_port_row *row);
+int nks_ports_row_fill(struct sk_buff *msg, const void *row);
 
 /* The netns's ephemeral range, ip_local_port_range. */
 void nks_ports_ephemeral(struct net *net, u32 *lo, u32 *hi);

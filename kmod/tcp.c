@@ -518,7 +518,7 @@ int nks_tcp_fill(struct sk_buff *msg, struct net *net)
 
 /* A GET_TCP_ORPHANS batch being copied from one bucket. */
 struct nks_tcp_batch {
-	const struct nks_tcp_cursor *c;
+	const struct nks_rows_cursor *c;
 	struct nks_orphan_row *rows;
 	int n;
 	u32 bucket;
@@ -552,7 +552,7 @@ static bool nks_tcp_copy(const struct sock *sk, void *arg)
 
 	if (!sock_flag(sk, SOCK_DEAD))
 		return true;
-	if (b->c->zero_window && !st.probing && !st.zero_window_rto)
+	if (b->c->filter && !st.probing && !st.zero_window_rto)
 		return true;
 	if (b->idx++ < b->skip)
 		return true;
@@ -562,8 +562,8 @@ static bool nks_tcp_copy(const struct sock *sk, void *arg)
 	}
 	row = &b->rows[b->n++];
 	memset(row, 0, sizeof(*row));
-	row->bucket = b->bucket;
-	row->idx = b->idx - 1;
+	row->at.pos = b->bucket;
+	row->at.idx = b->idx - 1;
 	row->family = sk->sk_family;
 	row->state = inet_sk_state_load(sk);
 	row->timer = nks_tcp_timer(sk);
@@ -591,14 +591,15 @@ static bool nks_tcp_copy(const struct sock *sk, void *arg)
 	return true;
 }
 
-int nks_tcp_collect(struct net *net, const struct nks_tcp_cursor *c,
-		    struct nks_orphan_row *rows, u32 *done_to)
+int nks_tcp_collect(struct net *net, const struct nks_rows_cursor *c,
+		    void *rows, u32 *done_to)
 {
 	struct inet_hashinfo *hinfo = nks_netns_tcp_hashinfo(net);
 	struct nks_tcp_batch b = { .c = c, .rows = rows, .skip = c->skip };
 	u32 i;
 
-	for (i = c->bucket; i <= hinfo->ehash_mask; i++) {
+	BUILD_BUG_ON(offsetof(struct nks_orphan_row, at));
+	for (i = c->pos; i < c->end && i <= hinfo->ehash_mask; i++) {
 		b.bucket = i;
 		b.idx = 0;
 		b.whole = true;
@@ -616,8 +617,9 @@ int nks_tcp_collect(struct net *net, const struct nks_tcp_cursor *c,
 	return b.n;
 }
 
-int nks_tcp_row_fill(struct sk_buff *msg, const struct nks_orphan_row *row)
+int nks_tcp_row_fill(struct sk_buff *msg, const void *r)
 {
+	const struct nks_orphan_row *row = r;
 	struct nlattr *nest = nla_nest_start(msg, NKSTAT_A_ORPHAN);
 	int alen = row->family == AF_INET ? 4 : 16;
 

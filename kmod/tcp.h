@@ -4,6 +4,8 @@
 
 #include <linux/types.h>
 
+#include "netlink.h"
+
 struct net;
 struct nks_group;
 struct sk_buff;
@@ -17,17 +19,9 @@ void nks_tcp_exit(struct nks_group *grp);
  */
 int nks_tcp_fill(struct sk_buff *msg, struct net *net);
 
-/* Where a GET_TCP_ORPHANS dump is: it resumes at row @skip of @bucket. */
-struct nks_tcp_cursor {
-	u32 bucket;	/* of the established hash */
-	u32 skip;	/* rows of @bucket already sent */
-	bool zero_window;	/* only orphans stalled on a zero window */
-};
-
 /* One orphan, copied under its hash bucket's lock. */
 struct nks_orphan_row {
-	u32 bucket;
-	u32 idx;	/* its place among @bucket's rows */
+	struct nks_row_at at;	/* at.pos: the established hash bucket */
 	u16 family;
 	u8 state;
 	u8 timer;	/* enum nkstat_tcp_timer */
@@ -45,14 +39,15 @@ struct nks_orphan_row {
 #define NKS_TCP_BATCH 64
 
 /*
- * Copies up to NKS_TCP_BATCH orphans of @net from @c on, in hash order.
- * Every bucket below *@done_to has been copied whole. Sleeps.
+ * GET_TCP_ORPHANS's rows (struct nks_orphan_row), NKS_TCP_BATCH at a time:
+ * c->pos is an established hash bucket; a c->filter not 0 keeps only
+ * orphans stalled on a zero window.
  */
-int nks_tcp_collect(struct net *net, const struct nks_tcp_cursor *c,
-		    struct nks_orphan_row *rows, u32 *done_to);
+int nks_tcp_collect(struct net *net, const struct nks_rows_cursor *c,
+		    void *rows, u32 *done_to);
 /* The number of established hash buckets, for the cursor's end. */
 u32 nks_tcp_buckets(struct net *net);
 /* Puts one NKSTAT_A_ORPHAN nest. */
-int nks_tcp_row_fill(struct sk_buff *msg, const struct nks_orphan_row *row);
+int nks_tcp_row_fill(struct sk_buff *msg, const void *row);
 
 #endif /* _NKS_TCP_H */
