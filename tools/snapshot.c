@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -411,8 +412,11 @@ static bool nks_jvalue(struct nks_jparse *j)
 	v = strtold(buf, &end);
 	if (*end || errno)
 		return nks_jfail(j, "a malformed number");
-	/* nkstat writes nothing beyond a u64 (or an s64): nor does diff */
-	if (!(fabsl(v) < 0x1p64L))
+	/*
+	 * What diff writes back, a value or a change in percent, is at most
+	 * a double: a number no double can hold is refused here.
+	 */
+	if (!(fabsl(v) <= DBL_MAX))
 		return nks_jfail(j, "a number out of range");
 	j->p += n;
 	return nks_jadd(j, false, v, NULL);
@@ -609,7 +613,7 @@ static void nks_diff_out(const struct nks_diff_row *rows, size_t n,
 			nks_json_num(&j, "a", d->a);
 			nks_json_num(&j, "b", d->b);
 			nks_json_kstr(&j, "only", d->kind == 1 ? "a" : d->kind == 2 ? "b" : NULL);
-			/* null when one side lacks it, or A is 0 */
+			/* null when one side lacks it, A is 0 or it overflows */
 			nks_json_kfixed1(&j, "change_pct", !d->kind && isfinite(100 * d->rel),
 					 d->change < 0 ? -100 * d->rel : 100 * d->rel);
 			nks_json_close(&j, '}');

@@ -84,6 +84,16 @@ check "snapshot unknown argument" 1 "" "^nkstat: snapshot: unknown argument" -- 
 check "snapshot -o needs a file" 1 "" "^nkstat: snapshot: -o needs a file name" -- snapshot -o
 check "diff needs two files" 1 "" "^nkstat: diff: two snapshots are needed" -- diff a
 check "diff unreadable file" 1 "" "^nkstat: diff: cannot read /nonexistent/a: No such file" -- diff /nonexistent/a /nonexistent/b
+# what the tool writes, diff reads: even a percentage of a u64 beyond 2^64
+docs=$(mktemp -d)
+echo '{"ports":{"ephemeral_utilisation_pct":57646075230342348800.0}}' >"$docs/a"
+echo '{"ports":{"ephemeral_utilisation_pct":1.0}}' >"$docs/b"
+echo '{"ports":{"ephemeral_utilisation_pct":1e400}}' >"$docs/c"
+check "diff reads a number beyond 2^64" 0 '"a":57646075230342348800.0,"b":1,.*"change_pct":-100.0' "" \
+	-- -j diff "$docs/a" "$docs/b"
+check "diff refuses a number beyond a double" 1 "" "^nkstat: diff: $docs/c is not nkstat JSON: a number out of range" \
+	-- diff "$docs/c" "$docs/b"
+rm -r "$docs"
 check "tcp unknown argument" 1 "" "^nkstat: tcp takes no argument but 'orphans' \\(got 'frob'\\)" -- tcp frob
 check "tcp orphans unknown argument" 1 "" "^nkstat: tcp orphans: unknown argument '--top'" -- tcp orphans --top
 check "tcp orphans has no Prometheus form" 1 "" "^nkstat: tcp orphans has no Prometheus form" -- -o prometheus tcp orphans
