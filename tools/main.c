@@ -161,23 +161,42 @@ static const char *nks_netns_label(const char *netns, char *buf, size_t len)
 	return buf;
 }
 
-/* The command named @name, or its unique prefix; NULL if none or ambiguous. */
-static const struct nks_command *nks_find_command(const char *name)
+/*
+ * The command named @name, or its unique prefix; NULL if none, or if
+ * @name is the prefix of several (@ambiguous is then set).
+ */
+static const struct nks_command *nks_find_command(const char *name, bool *ambiguous)
 {
 	const struct nks_command *found = NULL;
 	size_t len = strlen(name);
 	size_t i;
 
+	*ambiguous = false;
 	for (i = 0; i < NKS_N_COMMANDS; i++) {
 		if (!strcmp(name, nks_commands[i].name))
 			return &nks_commands[i];
 		if (len && !strncmp(name, nks_commands[i].name, len)) {
-			if (found)
-				return NULL;
+			*ambiguous = found != NULL;
 			found = &nks_commands[i];
 		}
 	}
-	return found;
+	return *ambiguous ? NULL : found;
+}
+
+/* nkstat: ambiguous object 's' (summary, snapshot) */
+static void nks_ambiguous(const char *name)
+{
+	const char *sep = "";
+	size_t i;
+
+	fprintf(stderr, "nkstat: ambiguous object '%s' (", name);
+	for (i = 0; i < NKS_N_COMMANDS; i++) {
+		if (!strncmp(name, nks_commands[i].name, strlen(name))) {
+			fprintf(stderr, "%s%s", sep, nks_commands[i].name);
+			sep = ", ";
+		}
+	}
+	fprintf(stderr, "); try 'nkstat help'\n");
 }
 
 int main(int argc, char **argv)
@@ -192,6 +211,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct nks_command *cmd;
+	bool ambiguous;
 	struct nks_opts opts = { 0 };
 	const char *netns = NULL;
 	char netns_buf[64];
@@ -263,10 +283,13 @@ int main(int argc, char **argv)
 			names[i] = nks_commands[i].name;
 		return nks_complete(argc - 1, argv + 1, names);
 	}
-	cmd = nks_find_command(argv[0]);
+	cmd = nks_find_command(argv[0], &ambiguous);
 	if (!cmd) {
-		fprintf(stderr, "nkstat: unknown object '%s'; try 'nkstat help'\n",
-			argv[0]);
+		if (ambiguous)
+			nks_ambiguous(argv[0]);
+		else
+			fprintf(stderr, "nkstat: unknown object '%s'; try 'nkstat help'\n",
+				argv[0]);
 		return NKS_EXIT_USAGE;
 	}
 	return cmd->fn(&opts, argc - 1, argv + 1);

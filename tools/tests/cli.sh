@@ -57,7 +57,9 @@ check "unknown option" 1 "" "^nkstat: unknown option '--frob'" -- --frob
 check "unknown group" 1 "" "^nkstat: unknown group 'arp' \(groups: neigh ports tcp\)" -- info arp
 check "too many arguments" 1 "" "^nkstat: info takes at most one group" -- info neigh tcp
 check "help takes no arguments" 1 "" "^nkstat: help takes no arguments" -- help me
-check "ambiguous or empty object" 1 "" "^nkstat: unknown object ''" -- ""
+check "empty object" 1 "" "^nkstat: unknown object ''" -- ""
+check "ambiguous object" 1 "" "^nkstat: ambiguous object 's' \\(summary, snapshot\\); try 'nkstat help'\$" -- s
+check "unique prefix" 1 "" "^nkstat: snapshot: unknown argument" -- sn x
 check "unknown neighbour table" 1 "" "^nkstat: unknown neighbour table 'ipx' \(tables: arp ndisc; or dev\)" -- neigh ipx
 check "neigh takes one argument" 1 "" "^nkstat: neigh takes at most one argument" -- neigh arp ndisc
 check "ports takes only list" 1 "" "^nkstat: ports takes no argument but 'list' \(got 'all'\)" -- ports all
