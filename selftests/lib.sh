@@ -101,3 +101,53 @@ dmesg_clean() {
 json_get() {
 	python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1], {"d": d}))' "$1"
 }
+
+# netns_up NS...: new network namespaces, each with its loopback up.
+netns_up() {
+	local ns
+	for ns in "$@"; do
+		ip netns add "$ns" && ip -n "$ns" link set lo up || return
+	done
+}
+
+# veth_up NS1 DEV1 NS2 DEV2 [ADDR1 ADDR2]...: a veth pair, DEV1 in NS1
+# and DEV2 in NS2, both up; each pair of addresses (with their prefix
+# length) goes to DEV1 and DEV2, IPv6 ones without DAD.
+veth_up() {
+	local ns1=$1 dev1=$2 ns2=$3 dev2=$4 nodad
+	shift 4
+	ip link add "$dev1" netns "$ns1" type veth peer name "$dev2" netns "$ns2" || return
+	while [ $# -ge 2 ]; do
+		nodad=()
+		[[ $1 == *:* ]] && nodad=(nodad)
+		ip -n "$ns1" addr add "$1" dev "$dev1" "${nodad[@]}" &&
+			ip -n "$ns2" addr add "$2" dev "$dev2" "${nodad[@]}" || return
+		shift 2
+	done
+	ip -n "$ns1" link set "$dev1" up && ip -n "$ns2" link set "$dev2" up
+}
+
+# wait_ready FILE [TRIES]: waits, TRIES (100) times 0.1 s at most, for a
+# helper in the background to write "ready" to FILE; fails if it did not.
+wait_ready() {
+	for _ in $(seq "${2:-100}"); do
+		grep -q ready "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# snap_older_module IN OUT: the snapshot IN as a module without the tcp
+# aborts and with ports' tw_reuse n/a would have written it, to OUT.
+snap_older_module() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for g in d["groups"]:
+    if "tcp" in g:
+        del g["tcp"]["aborts"]
+    if "ports" in g:
+        g["ports"]["tw_reuse"] = None
+json.dump(d, open(sys.argv[2], "w"))
+PY
+}

@@ -56,13 +56,7 @@ sysctl -q -w net.ipv4.neigh.default.gc_thresh3=128 net.ipv4.neigh.default.gc_thr
 	net.ipv6.neigh.default.gc_thresh2=64 net.ipv6.neigh.default.gc_thresh1=32
 ip netns add "$A"
 ip netns add "$B"
-ip -n "$A" link add a0 type veth peer name b0 netns "$B"
-ip -n "$A" addr add 10.99.0.1/16 dev a0
-ip -n "$B" addr add 10.99.0.2/16 dev b0
-ip -n "$A" addr add 2001:db8:99::1/64 dev a0 nodad
-ip -n "$B" addr add 2001:db8:99::2/64 dev b0 nodad
-ip -n "$A" link set a0 up
-ip -n "$B" link set b0 up
+veth_up "$A" a0 "$B" b0 10.99.0.1/16 10.99.0.2/16 2001:db8:99::1/64 2001:db8:99::2/64
 
 # burst FAMILY COUNT START: from netns A, one UDP datagram to each of
 # COUNT addresses nobody answers. Prints "sent errno-name..." counts; with

@@ -24,10 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for ns in "${all_ns[@]}"; do
-	ip netns add "$ns"
-	ip -n "$ns" link set lo up
-done
+netns_up "${all_ns[@]}"
 ulimit -n 65536
 
 # field JSON KEY: ports.KEY of a `nkstat -j ports` reply
@@ -59,11 +56,7 @@ tap_check "info: both kretprobes attached" \
 	"__inet_hash_connect inet_csk_get_port" ]
 
 # --- 1. the incident: 100 ephemeral ports, 120 connects ----------------
-ip -n "$CL" link add c0 type veth peer name s0 netns "$SV"
-ip -n "$CL" addr add 10.77.0.1/24 dev c0
-ip -n "$SV" addr add 10.77.0.2/24 dev s0
-ip -n "$CL" link set c0 up
-ip -n "$SV" link set s0 up
+veth_up "$CL" c0 "$SV" s0 10.77.0.1/24 10.77.0.2/24
 ip netns exec "$CL" sysctl -q -w net.ipv4.ip_local_port_range="40000 40099"
 # start_bg NETNS NAME ARGS...: a traffic scenario in the background, once
 # it has printed "ready"; it is killed on exit.
@@ -72,10 +65,7 @@ start_bg() {
 	shift 2
 	ip netns exec "$ns" "${traffic[@]}" "$@" >"/tmp/$p.$name" &
 	pids+=($!)
-	for _ in $(seq 100); do
-		grep -q ready "/tmp/$p.$name" 2>/dev/null && return 0
-		sleep 0.1
-	done
+	wait_ready "/tmp/$p.$name" && return
 	echo "# $name did not get ready"
 	return 1
 }

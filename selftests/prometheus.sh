@@ -23,8 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ip netns add "$ns"
-ip -n "$ns" link set lo up
+netns_up "$ns"
 # something to count: a port exhausted in the netns
 ip netns exec "$ns" sysctl -q -w net.ipv4.ip_local_port_range="40000 40009"
 ip netns exec "$ns" python3 -c '

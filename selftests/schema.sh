@@ -212,17 +212,8 @@ tap_check "docs/json.md has a row for every key of the schema" \
 	schema_py documented "$NKSTAT_REPO/docs/json.md"
 
 # --- state ---------------------------------------------------------------
-for ns in "$CL" "$SV" "$PT"; do
-	ip netns add "$ns"
-	ip -n "$ns" link set lo up
-done
-ip link add nks-scl netns "$CL" type veth peer name nks-ssv netns "$SV"
-ip -n "$CL" addr add "$CL_IP/24" dev nks-scl
-ip -n "$SV" addr add "$SV_IP/24" dev nks-ssv
-ip -n "$CL" addr add fd00:78::1/64 dev nks-scl nodad
-ip -n "$SV" addr add fd00:78::2/64 dev nks-ssv nodad
-ip -n "$CL" link set nks-scl up
-ip -n "$SV" link set nks-ssv up
+netns_up "$CL" "$SV" "$PT"
+veth_up "$CL" nks-scl "$SV" nks-ssv "$CL_IP/24" "$SV_IP/24" fd00:78::1/64 fd00:78::2/64
 # orphans probe for long: the checks must find them still there
 ip netns exec "$CL" sysctl -qw net.ipv4.tcp_orphan_retries=15
 
@@ -241,10 +232,7 @@ serve() {
 	local out=$dir/serve-$2
 	ip netns exec "$SV" "${traffic[@]}" "$1" --addr "$SV_IP:$2" >"$out" &
 	pids+=($!)
-	for _ in $(seq 50); do
-		grep -q ready "$out" 2>/dev/null && return 0
-		sleep 0.1
-	done
+	wait_ready "$out" 50 && return
 	echo "# the $1 server on port $2 did not start"
 	return 1
 }
@@ -275,10 +263,7 @@ print("ready", failed, flush=True)
 while True:
     time.sleep(3600)' >"$dir/pt" &
 pids+=($!)
-for _ in $(seq 50); do
-	grep -q ready "$dir/pt" && break
-	sleep 0.1
-done
+wait_ready "$dir/pt" 50
 grep -q ready "$dir/hold" || sleep 1
 echo "# $PT: $(cat "$dir/pt")"
 
@@ -383,16 +368,7 @@ tap_check "snapshot: -o FILE, to stdout, with -p: schema snapshot" \
 	all accept snapshot snap_a snap_b snap_p snap_pt -- \
 	eq "$(count snap_a '[list(g)[0] for g in d["groups"]]')" "['info', 'neigh', 'ports', 'tcp']"
 
-python3 - "$dir/snap_a.json" "$dir/snap_old.json" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-for g in d["groups"]:
-    if "tcp" in g:
-        del g["tcp"]["aborts"]
-    if "ports" in g:
-        g["ports"]["tw_reuse"] = None
-json.dump(d, open(sys.argv[2], "w"))
-PY
+snap_older_module "$dir/snap_a.json" "$dir/snap_old.json"
 save diff nkstat -j diff "$dir/snap_a.json" "$dir/snap_b.json"
 save diff_p nkstat -p diff "$dir/snap_a.json" "$dir/snap_b.json" --all
 save diff_old nkstat -j diff "$dir/snap_old.json" "$dir/snap_b.json" --all

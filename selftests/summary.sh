@@ -23,10 +23,7 @@ cleanup() {
 	sysctl -q -w net.ipv4.tcp_max_orphans="$max_orphans"
 }
 trap cleanup EXIT
-for ns in "$FULL" "$TWN" "$QUIET" "$OCL" "$OSV"; do
-	ip netns add "$ns"
-	ip -n "$ns" link set lo up
-done
+netns_up "$FULL" "$TWN" "$QUIET" "$OCL" "$OSV"
 
 ip netns exec "$FULL" sysctl -q -w net.ipv4.ip_local_port_range="40000 40009"
 ip netns exec "$TWN" sysctl -q -w net.ipv4.tcp_max_tw_buckets=10
@@ -73,15 +70,11 @@ tap_check "summary: a NEAR verdict for TIME_WAIT at 9 of 10" \
 	grep -q '^NEAR TIME_WAIT sockets against tcp_max_tw_buckets: 9 of 10 (90.0%)' <<<"$tw_text"
 
 # 17 orphans stalled on a peer that never reads, against a limit of 20
-ip link add nks-ocl netns "$OCL" type veth peer name nks-osv netns "$OSV"
-ip -n "$OCL" addr add 10.79.0.1/24 dev nks-ocl
-ip -n "$OSV" addr add 10.79.0.2/24 dev nks-osv
-ip -n "$OCL" link set nks-ocl up
-ip -n "$OSV" link set nks-osv up
+veth_up "$OCL" nks-ocl "$OSV" nks-osv 10.79.0.1/24 10.79.0.2/24
 ip netns exec "$OSV" python3 "$NKSTAT_REPO/selftests/tcp_traffic.py" stall-serve \
 	--addr 10.79.0.2:8000 >"/tmp/$p.sv" &
 stall=$!
-for _ in $(seq 50); do grep -q ready "/tmp/$p.sv" && break; sleep 0.1; done
+wait_ready "/tmp/$p.sv" 50
 rm -f "/tmp/$p.sv"
 sysctl -q -w net.ipv4.tcp_max_orphans=20
 ip netns exec "$OCL" python3 "$NKSTAT_REPO/selftests/tcp_traffic.py" orphan \

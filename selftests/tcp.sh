@@ -25,15 +25,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for ns in "$CL" "$SV" "$X"; do
-	ip netns add "$ns"
-	ip -n "$ns" link set lo up
-done
-ip link add nks-cl netns "$CL" type veth peer name nks-sv netns "$SV"
-ip -n "$CL" addr add "$CL_IP/24" dev nks-cl
-ip -n "$SV" addr add "$SV_IP/24" dev nks-sv
-ip -n "$CL" link set nks-cl up
-ip -n "$SV" link set nks-sv up
+netns_up "$CL" "$SV" "$X"
+veth_up "$CL" nks-cl "$SV" nks-sv "$CL_IP/24" "$SV_IP/24"
 
 cut="ip -n $SV route add blackhole $CL_IP/32"
 mend() {
@@ -45,11 +38,7 @@ serve() {
 	local out=/tmp/$p-serve-$2
 	ip netns exec "$SV" "${traffic[@]}" "$1" --addr "$SV_IP:$2" >"$out" &
 	pids+=($!)
-	for _ in $(seq 50); do
-		grep -q ready "$out" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
+	wait_ready "$out" 50
 }
 # tcpj NETNS: `nkstat -j tcp` there; -n reads tcp_max_orphans first
 tcpj() {

@@ -151,12 +151,11 @@ tap_check "get-info: groups, states, hooks and unavailable counters agree" \
 		[u["counter"] for u in g["unavailable"]]] for g in d["info"]["groups"]]' <<<"$n")"
 
 # A netns of our own, with a few ports bound, that nothing else touches.
-ip netns add "$ns"
-ip -n "$ns" link set lo up
+netns_up "$ns"
 ip netns exec "$ns" python3 "$NKSTAT_REPO/selftests/ports_traffic.py" hold \
 	--ports 8000-8009 --owners 2 >"/tmp/$ns.ready" &
 holder=$!
-for _ in $(seq 100); do grep -q ready "/tmp/$ns.ready" 2>/dev/null && break; sleep 0.1; done
+wait_ready "/tmp/$ns.ready"
 
 y=$(ip netns exec "$ns" "${ynl[@]}" --do get-ports)
 n=$(ip netns exec "$ns" nkstat -j ports)
@@ -196,18 +195,11 @@ tap_check "get-neigh-dev: the same devices" \
 # every abort counter is 0. Nothing else moves these counts while the
 # server lives.
 N=100
-for netns in "$CL" "$SV"; do
-	ip netns add "$netns"
-	ip -n "$netns" link set lo up
-done
-ip link add nks-ycl netns "$CL" type veth peer name nks-ysv netns "$SV"
-ip -n "$CL" addr add "$CL_IP/24" dev nks-ycl
-ip -n "$SV" addr add "$SV_IP/24" dev nks-ysv
-ip -n "$CL" link set nks-ycl up
-ip -n "$SV" link set nks-ysv up
+netns_up "$CL" "$SV"
+veth_up "$CL" nks-ycl "$SV" nks-ysv "$CL_IP/24" "$SV_IP/24"
 ip netns exec "$SV" "${traffic[@]}" stall-serve --addr "$SV_IP:8000" >"/tmp/$SV.ready" &
 server=$!
-for _ in $(seq 100); do grep -q ready "/tmp/$SV.ready" 2>/dev/null && break; sleep 0.1; done
+wait_ready "/tmp/$SV.ready"
 ip netns exec "$CL" "${traffic[@]}" orphan --dst "$SV_IP:8000" --count $N >/dev/null
 # 6.12's tcp_syn_linear_timeouts would add retries; 6.1 has none
 ip netns exec "$CL" sysctl -qw net.ipv4.tcp_syn_linear_timeouts=0 2>/dev/null
