@@ -1,32 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tools/watch.c for the fuzz_reply harness: the whole file, so that its
- * static sample collection and printing can be reached.
+ * static sample collection and printing can be reached. Its rounds are
+ * collected by its own nks_watch_collect(); only the request in it,
+ * nks_query_groups(), is answered with the message under test.
  */
-#include "../watch.c"
-
+#include "../nkstat.h"
 #include "fuzz_tool.h"
 
-static const struct nks_group_fns fuzz_watch_fns = {
-	nks_info_print, nks_neigh_print, nks_ports_print, nks_tcp_print,
-};
+static struct nl_msg *fuzz_watch_msg;
 
-/* nks_watch_collect() answered with @msg. */
-static int fuzz_watch_collect(struct nl_msg *msg, struct nks_round *r,
-			      const struct nks_opts *opts)
-{
-	struct nks_opts o = *opts;
-	int ret;
-
-	o.prom = true;
-	o.json = false;
-	r->n = 0;
-	r->err = 0;
-	nks_prom_set_sink(nks_watch_sink, r);
-	ret = fuzz_query_groups(msg, &fuzz_watch_fns, &o);
-	nks_prom_set_sink(NULL, NULL);
-	return ret || r->err;
-}
+#define nks_query_groups(fns, opts) fuzz_query_groups(fuzz_watch_msg, (fns), (opts))
+#include "../watch.c"
+#undef nks_query_groups
 
 /*
  * nks_cmd_watch() for two rounds (the second compared with the first),
@@ -37,15 +23,16 @@ int fuzz_watch(struct nl_msg *msg, const struct nks_opts *opts)
 	struct nks_round rounds[2] = { { 0 } }, tcp = { .group = "tcp" };
 	int err;
 
-	err = fuzz_watch_collect(msg, &rounds[1], opts);
+	fuzz_watch_msg = msg;
+	err = nks_watch_collect(&rounds[1], opts);
 	if (!err) {
 		nks_watch_print(&rounds[1], NULL, 0, 1, false, 1);
-		err = fuzz_watch_collect(msg, &rounds[0], opts);
+		err = nks_watch_collect(&rounds[0], opts);
 		if (!err)
 			nks_watch_print(&rounds[0], &rounds[1], 1.5, 1, false, 2);
 	}
 	if (!err)
-		err = fuzz_watch_collect(msg, &tcp, opts);
+		err = nks_watch_collect(&tcp, opts);
 	if (!err)
 		nks_watch_print(&tcp, NULL, 0, 0.1, false, 1);
 	free(rounds[0].s);
