@@ -6,7 +6,10 @@
  */
 #include <linux/bug.h>
 #include <linux/kernel.h>
+#include <linux/kprobes.h>
+#include <linux/moduleparam.h>
 #include <linux/nkstat.h>
+#include <linux/string.h>
 
 #include "group.h"
 #include "neigh.h"
@@ -34,6 +37,42 @@ static struct nks_group nks_groups[] = {
 		.exit = nks_tcp_exit,
 	},
 };
+
+static char *skip_hooks = "";
+module_param(skip_hooks, charp, 0444);
+MODULE_PARM_DESC(skip_hooks,
+		 "hooks not to attach, comma-separated, named as GET_INFO names them");
+
+int nks_hook_skipped(const char *name)
+{
+	const char *p = skip_hooks;
+	size_t len = strlen(name), n;
+
+	while (*p) {
+		n = strcspn(p, ",");
+		if (n == len && !strncmp(p, name, len))
+			return -ECANCELED;
+		p += n + !!p[n];
+	}
+	return 0;
+}
+
+/*
+ * A kprobe's misses, and for a kretprobe also the hits that found no
+ * free instance (it embeds its kprobe).
+ */
+u64 nks_hook_missed(const struct nks_hook *hook)
+{
+	u64 missed;
+
+	if (!hook->kp || hook->err)
+		return 0;
+	missed = READ_ONCE(hook->kp->nmissed);
+	if (hook->kind == NKSTAT_HOOK_KIND_KRETPROBE)
+		missed += READ_ONCE(container_of(hook->kp, struct kretprobe,
+						 kp)->nmissed);
+	return missed;
+}
 
 void nks_group_unavail(struct nks_group *grp, const char *counter,
 		       const char *reason)

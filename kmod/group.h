@@ -13,7 +13,19 @@ struct nks_hook {
 	int err;		/* 0, or the errno attaching failed with */
 	/* a kprobe, or a kretprobe's: its misses are reported */
 	const struct kprobe *kp;
+	/* the counters it feeds: lossy once it missed a hit */
+	const char *const *feeds;
+	unsigned int n_feeds;
 };
+
+/*
+ * -ECANCELED if the skip_hooks module parameter names @name: the group
+ * must not attach that hook; else 0.
+ */
+int nks_hook_skipped(const char *name);
+
+/* Hits @hook did not handle since load; 0 for a hook that is no probe. */
+u64 nks_hook_missed(const struct nks_hook *hook);
 
 /* A counter of an active group that this kernel cannot provide. */
 struct nks_unavail {

@@ -6,6 +6,10 @@
  * Load order: per-netns state, then the counter groups (their hooks may
  * touch per-netns state), then the family that reports them. Unload runs
  * in reverse, so no request can see a half-torn-down module.
+ *
+ * There is deliberately no MODULE_ALIAS_GENL_FAMILY: with it, any process
+ * resolving the family name would load the module, and so attach its
+ * probes host-wide. It is loaded by modprobe or modules-load.d only.
  */
 #include <linux/module.h>
 #include <linux/nkstat.h>
@@ -49,4 +53,3 @@ MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Fine-grained network stack counters over generic netlink");
 MODULE_AUTHOR("The nkstat developers");
 MODULE_VERSION(NKSTAT_VERSION);
-MODULE_ALIAS_GENL_FAMILY(NKSTAT_GENL_NAME);

@@ -90,23 +90,35 @@ enum { NKS_HOOK_CREATE_KP, NKS_HOOK_CREATE_TP, NKS_HOOK_RELEASE_TP, NKS_HOOK_WAL
 
 static struct kprobe nks_neigh_kp;
 
-static struct nks_hook nks_neigh_hooks[] = {
-	[NKS_HOOK_CREATE_KP] = { "___neigh_create", NKSTAT_HOOK_KIND_KPROBE,
-				 .kp = &nks_neigh_kp },
-	[NKS_HOOK_CREATE_TP] = { "neigh_create", NKSTAT_HOOK_KIND_TRACEPOINT },
-	[NKS_HOOK_RELEASE_TP] = { "neigh_cleanup_and_release",
-				  NKSTAT_HOOK_KIND_TRACEPOINT },
-	[NKS_HOOK_WALK] = { "neigh hash tables", NKSTAT_HOOK_KIND_WALK },
-};
-
 /* Attributed to a forced gc run by the module, see the top of this file. */
 static const char *const nks_neigh_estimates[] = {
 	"forced_gc_runs_traced", "forced_gc_reclaimed", "forced_gc_reclaim_hist",
 	"forced_gc_latency_hist", "forced_gc_budget_hits",
 };
 
-/* At most: 7 hook-based counters plus the NDISC table. */
-static struct nks_unavail nks_neigh_unavail[8];
+static struct nks_hook nks_neigh_hooks[] = {
+	[NKS_HOOK_CREATE_KP] = { "___neigh_create", NKSTAT_HOOK_KIND_KPROBE,
+				 .kp = &nks_neigh_kp,
+				 .feeds = nks_neigh_estimates,
+				 .n_feeds = ARRAY_SIZE(nks_neigh_estimates) },
+	[NKS_HOOK_CREATE_TP] = { "neigh_create", NKSTAT_HOOK_KIND_TRACEPOINT },
+	[NKS_HOOK_RELEASE_TP] = { "neigh_cleanup_and_release",
+				  NKSTAT_HOOK_KIND_TRACEPOINT },
+	[NKS_HOOK_WALK] = { "neigh hash tables", NKSTAT_HOOK_KIND_WALK },
+};
+
+/* Fed by tracepoint neigh_create alone. */
+static const char *const nks_neigh_create_counters[] = {
+	"alloc_failures", "last_overflow_age_ms",
+};
+
+/*
+ * At most: the counters of each hook that can fail, plus
+ * periodic_gc_reclaimed (tracepoint neigh_cleanup_and_release) and the
+ * NDISC table.
+ */
+static struct nks_unavail nks_neigh_unavail[ARRAY_SIZE(nks_neigh_create_counters) +
+					    ARRAY_SIZE(nks_neigh_estimates) + 2];
 
 static struct tracepoint *nks_neigh_tp_create, *nks_neigh_tp_release;
 
@@ -254,9 +266,19 @@ static bool nks_neigh_forced_gc_traced(void)
 	       !nks_neigh_hooks[NKS_HOOK_RELEASE_TP].err;
 }
 
+/*
+ * The slot of this context: softirq or task. Keyed on softirq, not on
+ * in_task(): an int3-based kprobe handler runs as an NMI, where in_task()
+ * is false for a task, while the tracepoints it pairs with see a task.
+ */
+static bool nks_neigh_in_softirq(void)
+{
+	return in_serving_softirq();
+}
+
 static struct nks_neigh_slot *nks_neigh_slot(void)
 {
-	return this_cpu_ptr(&nks_neigh_slots[in_task() ? 0 : 1]);
+	return this_cpu_ptr(&nks_neigh_slots[nks_neigh_in_softirq()]);
 }
 
 static int nks_neigh_create_entry(struct kprobe *kp, struct pt_regs *regs)
@@ -289,12 +311,12 @@ static void nks_neigh_released(void *data, struct neighbour *n, int rc)
 
 	if (!t)
 		return;
-	if (in_task() && current_work() == &n->tbl->gc_work.work) {
+	if (!nks_neigh_in_softirq() && current_work() == &n->tbl->gc_work.work) {
 		this_cpu_inc(t->pcpu->periodic_reclaimed);
 		return;
 	}
 	s = nks_neigh_slot();
-	if (s->t == t && (!in_task() || s->task == current))
+	if (s->t == t && (nks_neigh_in_softirq() || s->task == current))
 		s->reclaimed++;
 }
 
@@ -308,7 +330,8 @@ static void nks_neigh_created(void *data, struct neigh_table *tbl,
 
 	if (!t)
 		return;
-	if (!n) {
+	/* tracepoints run under RCU: a netns alive here stays so (netns.c) */
+	if (!n && check_net(dev_net(dev))) {
 		struct nks_neigh_dev *d;
 
 		nks_netns_inc(dev_net(dev), t->alloc_failures);
@@ -321,7 +344,7 @@ static void nks_neigh_created(void *data, struct neigh_table *tbl,
 	}
 
 	s = nks_neigh_slot();
-	if (s->t != t || (in_task() && s->task != current))
+	if (s->t != t || (!nks_neigh_in_softirq() && s->task != current))
 		return;
 	s->t = NULL;
 	if (READ_ONCE(this_cpu_ptr(tbl->stats)->forced_gc_runs) == s->gc_runs)
@@ -413,11 +436,12 @@ int nks_neigh_init(struct nks_group *grp)
 
 	for_each_kernel_tracepoint(nks_neigh_find_tp, NULL);
 	/* The probes only count; each may attach without the others. */
-	h[NKS_HOOK_CREATE_TP].err =
+	h[NKS_HOOK_CREATE_TP].err = nks_hook_skipped(h[NKS_HOOK_CREATE_TP].name) ?:
 		nks_neigh_tp_register(nks_neigh_tp_create, nks_neigh_created);
-	h[NKS_HOOK_RELEASE_TP].err =
+	h[NKS_HOOK_RELEASE_TP].err = nks_hook_skipped(h[NKS_HOOK_RELEASE_TP].name) ?:
 		nks_neigh_tp_register(nks_neigh_tp_release, nks_neigh_released);
-	h[NKS_HOOK_CREATE_KP].err = register_kprobe(&nks_neigh_kp);
+	h[NKS_HOOK_CREATE_KP].err = nks_hook_skipped(h[NKS_HOOK_CREATE_KP].name) ?:
+		register_kprobe(&nks_neigh_kp);
 
 	grp->estimates = nks_neigh_estimates;
 	grp->n_estimates = nks_neigh_forced_gc_traced() ?
@@ -426,11 +450,10 @@ int nks_neigh_init(struct nks_group *grp)
 	grp->n_hooks = ARRAY_SIZE(nks_neigh_hooks);
 	grp->unavail = nks_neigh_unavail;
 	grp->max_unavail = ARRAY_SIZE(nks_neigh_unavail);
-	if (h[NKS_HOOK_CREATE_TP].err) {
-		nks_group_unavail(grp, "alloc_failures",
-				  "tracepoint neigh_create did not attach");
-		nks_group_unavail(grp, "last_overflow_age_ms",
-				  "tracepoint neigh_create did not attach");
+	for (i = 0; i < ARRAY_SIZE(nks_neigh_create_counters); i++) {
+		if (h[NKS_HOOK_CREATE_TP].err)
+			nks_group_unavail(grp, nks_neigh_create_counters[i],
+					  "tracepoint neigh_create did not attach");
 	}
 	if (!nks_neigh_forced_gc_traced()) {
 		for (i = 0; i < ARRAY_SIZE(nks_neigh_estimates); i++)
@@ -523,7 +546,7 @@ static int nks_put_nud(struct sk_buff *msg, const u64 *nud)
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = NKSTAT_NUD_A_NONE; i <= NKSTAT_NUD_A_MAX; i++) {
-		if (nla_put_u64_64bit(msg, i, nud[i], NKSTAT_NUD_A_UNSPEC)) {
+		if (nks_nl_put_u64_unpadded(msg, i, nud[i])) {
 			nla_nest_cancel(msg, nest);
 			return -EMSGSIZE;
 		}

@@ -22,6 +22,11 @@
 
 static struct genl_family nks_genl_family;
 
+int nks_nl_put_u64_unpadded(struct sk_buff *msg, int type, u64 v)
+{
+	return nla_put(msg, type, sizeof(v), &v);
+}
+
 int nks_nl_put_hist(struct sk_buff *msg, int type, const u64 *hist)
 {
 	struct nlattr *nest = nla_nest_start(msg, type);
@@ -30,28 +35,13 @@ int nks_nl_put_hist(struct sk_buff *msg, int type, const u64 *hist)
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 0; i < NKSTAT_HIST_BUCKETS; i++) {
-		/* buckets are 1..NKSTAT_HIST_BUCKETS: 0 is free to pad */
-		if (nla_put_u64_64bit(msg, i + 1, hist[i], 0)) {
+		if (nks_nl_put_u64_unpadded(msg, i + 1, hist[i])) {
 			nla_nest_cancel(msg, nest);
 			return -EMSGSIZE;
 		}
 	}
 	nla_nest_end(msg, nest);
 	return 0;
-}
-
-/*
- * Hits the probe did not handle: a kprobe's, and for a kretprobe also
- * those that found no free instance (it embeds its kprobe).
- */
-static u64 nks_hook_missed(const struct nks_hook *hook)
-{
-	u64 missed = READ_ONCE(hook->kp->nmissed);
-
-	if (hook->kind == NKSTAT_HOOK_KIND_KRETPROBE)
-		missed += READ_ONCE(container_of(hook->kp, struct kretprobe,
-						 kp)->nmissed);
-	return missed;
 }
 
 static int nks_nl_fill_hook(struct sk_buff *msg, const struct nks_hook *hook)
@@ -74,6 +64,43 @@ static int nks_nl_fill_hook(struct sk_buff *msg, const struct nks_hook *hook)
 err_cancel:
 	nla_nest_cancel(msg, nest);
 	return -EMSGSIZE;
+}
+
+/* Whether a hook of @grp before @hook that missed hits also feeds @counter. */
+static bool nks_nl_lossy_listed(const struct nks_group *grp,
+				const struct nks_hook *hook, const char *counter)
+{
+	const struct nks_hook *h;
+	unsigned int i;
+
+	for (h = grp->hooks; h < hook; h++) {
+		if (!nks_hook_missed(h))
+			continue;
+		for (i = 0; i < h->n_feeds; i++) {
+			if (!strcmp(h->feeds[i], counter))
+				return true;
+		}
+	}
+	return false;
+}
+
+int nks_nl_put_lossy(struct sk_buff *msg, int type, u32 group)
+{
+	const struct nks_group *grp = nks_group_find(group);
+	const struct nks_hook *h;
+	unsigned int i;
+
+	for (h = grp->hooks; h < grp->hooks + grp->n_hooks; h++) {
+		if (!nks_hook_missed(h))
+			continue;
+		for (i = 0; i < h->n_feeds; i++) {
+			if (nks_nl_lossy_listed(grp, h, h->feeds[i]))
+				continue;
+			if (nla_put_string(msg, type, h->feeds[i]))
+				return -EMSGSIZE;
+		}
+	}
+	return 0;
 }
 
 static int nks_nl_fill_unavail(struct sk_buff *msg,
@@ -119,6 +146,8 @@ static int nks_nl_fill_group(struct sk_buff *msg, const struct nks_group *grp)
 		if (nla_put_string(msg, NKSTAT_GROUP_A_ESTIMATE, grp->estimates[i]))
 			goto err_cancel;
 	}
+	if (nks_nl_put_lossy(msg, NKSTAT_GROUP_A_LOSSY, grp->id))
+		goto err_cancel;
 	nla_nest_end(msg, nest);
 	return 0;
 
@@ -127,13 +156,25 @@ err_cancel:
 	return -EMSGSIZE;
 }
 
-/* 0 if group @id reports on this kernel, else -EOPNOTSUPP with a reason. */
-static int nks_nl_group_ready(u32 id, struct netlink_ext_ack *extack)
+/*
+ * Admits request @req for group @id in @net: every command but GET_INFO
+ * walks a kernel table, so its caller needs CAP_NET_ADMIN over @net
+ * (-EPERM), and the group must report on this kernel (-EOPNOTSUPP).
+ * The genetlink core's GENL_UNS_ADMIN_PERM would refuse without a
+ * message; this says why.
+ */
+static int nks_nl_admit(const struct sk_buff *req, struct net *net, u32 id,
+			struct netlink_ext_ack *extack)
 {
+	if (!netlink_ns_capable(req, net->user_ns, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "needs CAP_NET_ADMIN over the network namespace");
+		return -EPERM;
+	}
 	if (nks_group_find(id)->state != NKSTAT_GROUP_STATE_UNAVAILABLE)
 		return 0;
 	NL_SET_ERR_MSG_MOD(extack,
-			   "this counter group is unavailable on this kernel: see nkstat info");
+			   "this counter group is unavailable on this kernel: see GET_INFO");
 	return -EOPNOTSUPP;
 }
 
@@ -235,7 +276,7 @@ static int nks_nl_fill_neigh(struct sk_buff *msg, void *ctx)
 		if (err)
 			return err;
 	}
-	return 0;
+	return nks_nl_put_lossy(msg, NKSTAT_A_LOSSY, NKSTAT_GROUP_NEIGH);
 }
 
 static int nks_nl_get_neigh_doit(struct sk_buff *skb, struct genl_info *info)
@@ -244,7 +285,8 @@ static int nks_nl_get_neigh_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *attr;
 	int err;
 
-	err = nks_nl_group_ready(NKSTAT_GROUP_NEIGH, info->extack);
+	err = nks_nl_admit(skb, genl_info_net(info), NKSTAT_GROUP_NEIGH,
+			   info->extack);
 	if (err)
 		return err;
 	attr = info->attrs[NKSTAT_A_NEIGH_TABLE];
@@ -278,7 +320,7 @@ static int nks_nl_get_neigh_dev_dumpit(struct sk_buff *skb,
 	int count, i, err;
 	void *hdr;
 
-	err = nks_nl_group_ready(NKSTAT_GROUP_NEIGH, cb->extack);
+	err = nks_nl_admit(cb->skb, net, NKSTAT_GROUP_NEIGH, cb->extack);
 	if (err)
 		return err;
 	if (!cb->args[0] && !cb->args[1]) {
@@ -309,14 +351,16 @@ static int nks_nl_get_neigh_dev_dumpit(struct sk_buff *skb,
 
 static int nks_nl_fill_ports(struct sk_buff *msg, void *net)
 {
-	return nks_ports_fill(msg, net);
+	return nks_ports_fill(msg, net) ?:
+	       nks_nl_put_lossy(msg, NKSTAT_A_LOSSY, NKSTAT_GROUP_PORTS);
 }
 
 static int nks_nl_get_ports_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	int err;
 
-	err = nks_nl_group_ready(NKSTAT_GROUP_PORTS, info->extack);
+	err = nks_nl_admit(skb, genl_info_net(info), NKSTAT_GROUP_PORTS,
+			   info->extack);
 	if (err)
 		return err;
 	return nks_nl_reply(info, NKSTAT_CMD_GET_PORTS, nks_nl_fill_ports,
@@ -364,7 +408,7 @@ static int nks_nl_dump_rows(struct sk_buff *skb, struct netlink_callback *cb,
 	void *hdr = NULL, *rows;
 	u32 done_to;
 
-	err = nks_nl_group_ready(ops->group, cb->extack);
+	err = nks_nl_admit(cb->skb, net, ops->group, cb->extack);
 	if (err)
 		return err;
 	if (!cb->args[NKS_ROWS_ARG_BEGUN]) {
@@ -472,14 +516,16 @@ static int nks_nl_get_ports_list_dumpit(struct sk_buff *skb,
 
 static int nks_nl_fill_tcp(struct sk_buff *msg, void *net)
 {
-	return nks_tcp_fill(msg, net);
+	return nks_tcp_fill(msg, net) ?:
+	       nks_nl_put_lossy(msg, NKSTAT_A_LOSSY, NKSTAT_GROUP_TCP);
 }
 
 static int nks_nl_get_tcp_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	int err;
 
-	err = nks_nl_group_ready(NKSTAT_GROUP_TCP, info->extack);
+	err = nks_nl_admit(skb, genl_info_net(info), NKSTAT_GROUP_TCP,
+			   info->extack);
 	if (err)
 		return err;
 	return nks_nl_reply(info, NKSTAT_CMD_GET_TCP, nks_nl_fill_tcp,

@@ -48,6 +48,19 @@ typedef int (*nks_rows_collect_fn)(struct net *net,
 /* Puts one row's nest; -EMSGSIZE when it does not fit. */
 typedef int (*nks_rows_fill_fn)(struct sk_buff *msg, const void *row);
 
+/*
+ * Puts a string @type per counter of @group that is lossy (a hook feeding
+ * it missed hits), each once.
+ */
+int nks_nl_put_lossy(struct sk_buff *msg, int type, u32 group);
+
+/*
+ * Puts a u64 without a pad attribute before it, for nests whose every
+ * type is a value (histograms, NUD states): readers copy the value out,
+ * so it need not be 8-byte aligned.
+ */
+int nks_nl_put_u64_unpadded(struct sk_buff *msg, int type, u64 v);
+
 /* Puts a histogram nest @type: attribute i + 1 holds bucket i. */
 int nks_nl_put_hist(struct sk_buff *msg, int type, const u64 *hist);
 

@@ -34,6 +34,7 @@ static void __net_exit nks_netns_net_exit(struct net *net)
 	struct nks_netns *nn = net_generic(net, nks_netns_id);
 
 	free_percpu(nn->pcpu);
+	nn->pcpu = NULL;
 }
 
 static struct pernet_operations nks_netns_ops = {
@@ -43,13 +44,22 @@ static struct pernet_operations nks_netns_ops = {
 	.size = sizeof(struct nks_netns),
 };
 
+/*
+ * A netns whose last reference is gone is being dismantled: its pernet
+ * exits, this module's first, run after an RCU grace period that begins
+ * once check_net() is false (cleanup_net()). A check_net() that passes
+ * inside an RCU read-side section therefore keeps nn->pcpu alive to the
+ * section's end; a dying netns counts nothing more.
+ */
 void nks_netns_inc(struct net *net, enum nks_netns_counter c)
 {
 	struct nks_netns *nn;
 
 	rcu_read_lock();
-	nn = net_generic(net, nks_netns_id);
-	this_cpu_inc(nn->pcpu->v[c]);
+	if (check_net(net)) {
+		nn = net_generic(net, nks_netns_id);
+		this_cpu_inc(nn->pcpu->v[c]);
+	}
 	rcu_read_unlock();
 }
 

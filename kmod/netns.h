@@ -30,7 +30,11 @@ static inline struct inet_hashinfo *nks_netns_tcp_hashinfo(struct net *net)
 int nks_netns_init(void);
 void nks_netns_exit(void);
 
-/* Safe in any context, without locks; the caller keeps @net alive. */
+/*
+ * Safe in any context, without locks. The caller keeps @net's memory
+ * alive (a socket of @net, or an RCU read-side section begun while
+ * check_net(@net) held); a dying @net is not counted.
+ */
 void nks_netns_inc(struct net *net, enum nks_netns_counter c);
 u64 nks_netns_read(struct net *net, enum nks_netns_counter c);
 

@@ -35,8 +35,13 @@
 #include "netns.h"
 #include "ports.h"
 
-/* Probed functions may sleep (port scans reschedule): room for many. */
-#define NKS_PORTS_MAXACTIVE 256
+/*
+ * Probed functions sleep (port scans reschedule), so during exhaustion
+ * many callers are in flight at once: room for as many as the tracing
+ * core allows a kretprobe (KRETPROBE_MAXACTIVE_MAX). More than that
+ * miss, and the counter is then reported lossy.
+ */
+#define NKS_PORTS_MAXACTIVE 4096
 
 enum { NKS_HOOK_CONNECT, NKS_HOOK_BIND, NKS_HOOK_WALK };
 
@@ -57,7 +62,10 @@ static int nks_ports_connect_entry(struct kretprobe_instance *ri,
 
 	call->net = sock_net(sk);
 	/* DCCP connects through here too, with a death row of its own */
-	return dr == &call->net->ipv4.tcp_death_row ? 0 : 1;
+	if (dr != &call->net->ipv4.tcp_death_row)
+		return 1;
+	/* a kernel socket of a dying netns: count nothing there */
+	return check_net(call->net) ? 0 : 1;
 }
 
 static int nks_ports_connect_ret(struct kretprobe_instance *ri,
@@ -88,7 +96,7 @@ static int nks_ports_bind_entry(struct kretprobe_instance *ri,
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return 1;
 	call->net = sock_net(sk);
-	return 0;
+	return check_net(call->net) ? 0 : 1;
 }
 
 static int nks_ports_bind_ret(struct kretprobe_instance *ri,
@@ -110,11 +118,18 @@ static struct kretprobe nks_ports_bind_rp = {
 	.maxactive = NKS_PORTS_MAXACTIVE,
 };
 
+static const char *const nks_ports_connect_feeds[] = { "connect_eaddrnotavail" };
+static const char *const nks_ports_bind_feeds[] = { "bind_eaddrinuse" };
+
 static struct nks_hook nks_ports_hooks[] = {
 	[NKS_HOOK_CONNECT] = { "__inet_hash_connect", NKSTAT_HOOK_KIND_KRETPROBE,
-			       .kp = &nks_ports_connect_rp.kp },
+			       .kp = &nks_ports_connect_rp.kp,
+			       .feeds = nks_ports_connect_feeds,
+			       .n_feeds = ARRAY_SIZE(nks_ports_connect_feeds) },
 	[NKS_HOOK_BIND] = { "inet_csk_get_port", NKSTAT_HOOK_KIND_KRETPROBE,
-			    .kp = &nks_ports_bind_rp.kp },
+			    .kp = &nks_ports_bind_rp.kp,
+			    .feeds = nks_ports_bind_feeds,
+			    .n_feeds = ARRAY_SIZE(nks_ports_bind_feeds) },
 	[NKS_HOOK_WALK] = { "tcp bind hash", NKSTAT_HOOK_KIND_WALK },
 };
 
@@ -123,18 +138,20 @@ int nks_ports_init(struct nks_group *grp)
 	struct nks_hook *h = nks_ports_hooks;
 
 	/* Each counts on its own; the walk needs no hook. */
-	h[NKS_HOOK_CONNECT].err = register_kretprobe(&nks_ports_connect_rp);
-	h[NKS_HOOK_BIND].err = register_kretprobe(&nks_ports_bind_rp);
+	h[NKS_HOOK_CONNECT].err = nks_hook_skipped(h[NKS_HOOK_CONNECT].name) ?:
+				  register_kretprobe(&nks_ports_connect_rp);
+	h[NKS_HOOK_BIND].err = nks_hook_skipped(h[NKS_HOOK_BIND].name) ?:
+			       register_kretprobe(&nks_ports_bind_rp);
 
 	grp->hooks = nks_ports_hooks;
 	grp->n_hooks = ARRAY_SIZE(nks_ports_hooks);
 	grp->unavail = nks_ports_unavail;
 	grp->max_unavail = ARRAY_SIZE(nks_ports_unavail);
 	if (h[NKS_HOOK_CONNECT].err)
-		nks_group_unavail(grp, "connect_eaddrnotavail",
+		nks_group_unavail(grp, nks_ports_connect_feeds[0],
 				  "kretprobe __inet_hash_connect did not attach");
 	if (h[NKS_HOOK_BIND].err)
-		nks_group_unavail(grp, "bind_eaddrinuse",
+		nks_group_unavail(grp, nks_ports_bind_feeds[0],
 				  "kretprobe inet_csk_get_port did not attach");
 	return 0;
 }

@@ -99,6 +99,14 @@ static int nks_tcp_call_begin(struct kretprobe_instance *ri,
 {
 	struct nks_tcp_call *call = (void *)ri->data;
 
+	/*
+	 * Timers of kernel sockets fire in a netns being dismantled. Skip
+	 * those: entry, probed function and return all run with bottom
+	 * halves off, one RCU read-side section, so a netns alive here
+	 * stays alive until the return handler is done.
+	 */
+	if (!check_net(sock_net(sk)))
+		return 1;
 	call->net = sock_net(sk);
 	call->timeouts = nks_tcp_cpu_timeouts(call->net);
 	call->cause = cause;
@@ -229,14 +237,21 @@ static struct kretprobe nks_tcp_keepalive_rp = {
 };
 
 static struct nks_hook nks_tcp_hooks[] = {
+	/* an abort a hook missed is missing from one cause, unknown which */
 	[NKS_HOOK_RTX] = { "tcp_retransmit_timer", NKSTAT_HOOK_KIND_KRETPROBE,
-			   .kp = &nks_tcp_rtx_rp.kp },
+			   .kp = &nks_tcp_rtx_rp.kp,
+			   .feeds = nks_tcp_cause_name,
+			   .n_feeds = ARRAY_SIZE(nks_tcp_cause_name) },
 	[NKS_HOOK_PROBE0] = { "tcp_write_timer_handler",
 			      NKSTAT_HOOK_KIND_KRETPROBE,
-			      .kp = &nks_tcp_probe0_rp.kp },
+			      .kp = &nks_tcp_probe0_rp.kp,
+			      .feeds = nks_tcp_cause_name,
+			      .n_feeds = ARRAY_SIZE(nks_tcp_cause_name) },
 	[NKS_HOOK_KEEPALIVE] = { "tcp_keepalive_timer",
 				 NKSTAT_HOOK_KIND_KRETPROBE,
-				 .kp = &nks_tcp_keepalive_rp.kp },
+				 .kp = &nks_tcp_keepalive_rp.kp,
+				 .feeds = nks_tcp_cause_name,
+				 .n_feeds = ARRAY_SIZE(nks_tcp_cause_name) },
 	[NKS_HOOK_WALK] = { "tcp established hash", NKSTAT_HOOK_KIND_WALK },
 };
 
@@ -263,7 +278,8 @@ int nks_tcp_init(struct nks_group *grp)
 	grp->unavail = nks_tcp_unavail;
 	grp->max_unavail = ARRAY_SIZE(nks_tcp_unavail);
 	for (i = 0; i < ARRAY_SIZE(nks_tcp_rps); i++) {
-		h[i].err = register_kretprobe(nks_tcp_rps[i]);
+		h[i].err = nks_hook_skipped(h[i].name) ?:
+			   register_kretprobe(nks_tcp_rps[i]);
 		if (h[i].err && !reason)
 			reason = "a kretprobe on an abort path did not attach (see hooks)";
 	}

@@ -15,6 +15,27 @@
  * a wrong length or a non-zero reserved header byte gets -EINVAL and an
  * extended ack message.
  *
+ * Who may ask. GET_INFO walks nothing and is open to any caller. Every
+ * other command walks a kernel table and needs CAP_NET_ADMIN over the
+ * caller's netns (in the user namespace that owns it); a caller without
+ * it gets -EPERM and an extended ack message. Values that describe the
+ * whole host need CAP_NET_ADMIN in the initial user namespace: the
+ * neighbour tables' table-wide values (NKSTAT_NEIGH_A_TABLE_HIDDEN
+ * otherwise). Two host-wide values go to every admitted caller, because
+ * the kernel already gives them to every user in every netns:
+ * NKSTAT_TCP_A_ORPHANS_GLOBAL (the "orphan" count of /proc/net/sockstat)
+ * and NKSTAT_PORTS_A_BHASH_SIZE (the bind hash size, a boot-time
+ * constant that the kernel logs).
+ *
+ * The module does not load itself: there is no genetlink family alias,
+ * so resolving the family never loads it. Load it with modprobe.
+ *
+ * Lossy counters. A counter fed by a kprobe or kretprobe that missed hits
+ * since load (NKSTAT_HOOK_A_MISSED above 0) has lost events: its value
+ * is a lower bound. GET_INFO lists such counters in NKSTAT_GROUP_A_LOSSY,
+ * and each reply of GET_NEIGH, GET_PORTS and GET_TCP lists its own in
+ * top-level NKSTAT_A_LOSSY strings, named as in NKSTAT_GROUP_A_LOSSY.
+ *
  * NKSTAT_CMD_GET_INFO (do; any caller, in any netns)
  *   request:
  *     [NKSTAT_A_GROUP_ID]             u32, optional: report only this group
@@ -42,8 +63,11 @@
  *       NKSTAT_GROUP_A_ESTIMATE       string, repeated: a counter that is an
  *                                     estimate (attributed by the module);
  *                                     the others are exact
+ *       NKSTAT_GROUP_A_LOSSY          string, repeated: a counter whose
+ *                                     hook missed hits since load; its value
+ *                                     is a lower bound
  *
- * NKSTAT_CMD_GET_NEIGH (do; any caller, in any netns)
+ * NKSTAT_CMD_GET_NEIGH (do; CAP_NET_ADMIN over the netns)
  *   request:
  *     [NKSTAT_A_NEIGH_TABLE]          u32, enum nkstat_neigh_table: only this
  *   reply:
@@ -61,7 +85,7 @@
  *       NKSTAT_NEIGH_A_NUD            nest of u64 per state, enum nkstat_nud_attr
  *       NKSTAT_NEIGH_A_ALLOC_FAILURES u64, creations refused in this netns
  *
- * NKSTAT_CMD_GET_NEIGH_DEV (dump; any caller, in any netns)
+ * NKSTAT_CMD_GET_NEIGH_DEV (dump; CAP_NET_ADMIN over the netns)
  *   One message per device of the caller's netns, in ifindex order:
  *     NKSTAT_A_IFINDEX                u32
  *     NKSTAT_A_IFNAME                 string
@@ -70,13 +94,13 @@
  *       NKSTAT_NEIGH_A_NUD            the device's entries by NUD state
  *       NKSTAT_NEIGH_A_ALLOC_FAILURES creations refused on the device
  *
- * NKSTAT_CMD_GET_PORTS (do; any caller, in any netns)
+ * NKSTAT_CMD_GET_PORTS (do; CAP_NET_ADMIN over the netns)
  *   The caller's netns's share of the TCP bind hash (shared by all netns),
  *   its ephemeral port range, and its TIME_WAIT figures.
  *   reply:
  *     NKSTAT_A_PORTS                  nest, see enum nkstat_ports_attr
  *
- * NKSTAT_CMD_GET_PORTS_LIST (dump; any caller, in any netns)
+ * NKSTAT_CMD_GET_PORTS_LIST (dump; CAP_NET_ADMIN over the netns)
  *   request, every filter optional:
  *     [NKSTAT_A_PORT_MIN]             u16, lowest port (default 0)
  *     [NKSTAT_A_PORT_MAX]             u16, highest port (default 65535)
@@ -89,12 +113,12 @@
  *   order, each bucket once:
  *     NKSTAT_A_PORT                   nest, repeated: see enum nkstat_port_attr
  *
- * NKSTAT_CMD_GET_TCP (do; any caller, in any netns)
+ * NKSTAT_CMD_GET_TCP (do; CAP_NET_ADMIN over the netns)
  *   request: no attributes
  *   reply:
  *     NKSTAT_A_TCP                    nest, see enum nkstat_tcp_attr
  *
- * NKSTAT_CMD_GET_TCP_ORPHANS (dump; any caller, in any netns)
+ * NKSTAT_CMD_GET_TCP_ORPHANS (dump; CAP_NET_ADMIN over the netns)
  *   request:
  *     [NKSTAT_A_ORPHAN_ZERO_WINDOW]   flag: only orphans stalled on a zero
  *                                     window (probing, or retransmitting
@@ -146,6 +170,7 @@ enum nkstat_attr {
 	NKSTAT_A_TCP,
 	NKSTAT_A_ORPHAN,
 	NKSTAT_A_ORPHAN_ZERO_WINDOW,
+	NKSTAT_A_LOSSY,
 
 	__NKSTAT_A_MAX,
 	NKSTAT_A_MAX = __NKSTAT_A_MAX - 1
@@ -184,6 +209,7 @@ enum nkstat_group_attr {
 	NKSTAT_GROUP_A_HOOK,
 	NKSTAT_GROUP_A_UNAVAILABLE,
 	NKSTAT_GROUP_A_ESTIMATE,
+	NKSTAT_GROUP_A_LOSSY,
 
 	__NKSTAT_GROUP_A_MAX,
 	NKSTAT_GROUP_A_MAX = __NKSTAT_GROUP_A_MAX - 1
