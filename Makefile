@@ -67,13 +67,14 @@ bench: tool modules-all selftests
 	@for k in $(KVERS); do \
 		scripts/vm-run --kernel $$k -- scripts/bench-neigh && \
 		scripts/vm-run --kernel $$k --mem 1024 -- scripts/bench-ports && \
-		scripts/vm-run --kernel $$k --mem 1024 -- scripts/bench-tcp || exit 1; \
+		scripts/vm-run --kernel $$k --mem 1024 -- scripts/bench-tcp && \
+		scripts/vm-run --kernel $$k --mem 2048 -- scripts/bench-lockhold || exit 1; \
 	done
 
 lint: deps
 	perl $(CHECKPATCH) --strict --no-tree --quiet -f kmod/*.c kmod/*.h include/uapi/linux/nkstat.h
 	$(foreach k,$(KVERS),rm -rf build/$(k) && $(MAKE) build/$(k)/kmod/nkstat.ko KBUILD_EXTRA=C=2 &&) true
-	shellcheck -x scripts/check scripts/demo scripts/demo-guest scripts/bench-neigh scripts/bench-ports scripts/bench-tcp scripts/snapshot-workload scripts/deps scripts/vm-run scripts/dmesg-check \
+	shellcheck -x scripts/check scripts/demo scripts/demo-guest scripts/bench-neigh scripts/bench-ports scripts/bench-tcp scripts/bench-lockhold scripts/snapshot-workload scripts/deps scripts/vm-run scripts/dmesg-check \
 		selftests/run selftests/*.sh tools/tests/cli.sh tools/nkstat.bash-completion .ci/run
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --std=c11 -Iinclude/uapi -DNKSTAT_VERSION='"$(VERSION)"' tools/*.c

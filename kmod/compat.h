@@ -33,56 +33,137 @@ struct nks_bind_owners {
 };
 
 /*
- * Counts @tb's owners. The caller holds the lock of @tb's bhash bucket,
- * which every writer of these lists holds too, in both layouts.
+ * Owners are counted a bounded number at a time under the lock of their
+ * bhash bucket, which every writer of these lists holds too, in both
+ * layouts. Between two holds the walk keeps a reference on the owner it
+ * resumes at: while that owner still points to the list it was on, the
+ * list and its bind bucket are alive (a bucket goes with its last owner).
  */
-static inline void nks_bind_bucket_owners(const struct inet_bind_bucket *tb,
-					  struct nks_bind_owners *o)
-{
-#ifdef NKS_HAVE_TB_BHASH2
-	/*
-	 * 6.12 (not 6.1): @tb lists its bhash2 buckets, one per local
-	 * address, and they hold the owners, TIME_WAIT ones included.
-	 */
-	const struct inet_bind2_bucket *tb2;
-	const struct sock *sk;
 
-	memset(o, 0, sizeof(*o));
-	hlist_for_each_entry(tb2, &tb->bhash2, bhash_node) {
-		o->addrs++;
-		sk_for_each_bound(sk, &tb2->owners) {
+/* The bind bucket a bound socket @sk (full or TIME_WAIT) belongs to. */
+static inline struct inet_bind_bucket *nks_bind_owner_tb(const struct sock *sk)
+{
+	if (sk->sk_state == TCP_TIME_WAIT)
+		return inet_twsk(sk)->tw_tb;
+	return inet_csk(sk)->icsk_bind_hash;
+}
+
+#ifdef NKS_HAVE_TB_BHASH2
+/*
+ * 6.12 (not 6.1): a bind bucket lists its bhash2 buckets, one per local
+ * address, and they hold the owners, TIME_WAIT ones included.
+ */
+
+/* The owner list @sk is on: its bhash2 bucket's. */
+static inline const void *nks_bind_owner_list(const struct sock *sk)
+{
+	if (sk->sk_state == TCP_TIME_WAIT)
+		return inet_twsk(sk)->tw_tb2;
+	return inet_csk(sk)->icsk_bind2_hash;
+}
+
+static inline struct sock *nks_bind_first_owner(const struct inet_bind_bucket *tb)
+{
+	const struct inet_bind2_bucket *tb2;
+
+	tb2 = hlist_entry_safe(tb->bhash2.first, struct inet_bind2_bucket,
+			       bhash_node);
+	return tb2 ? hlist_entry_safe(tb2->owners.first, struct sock,
+				      sk_bind_node) : NULL;
+}
+
+/*
+ * Counts @tb's owners into @o from @sk on (NULL: the first), visiting at
+ * most *@budget; @begin: @sk starts the bucket (its address is not
+ * counted yet). Returns the owner to resume at, not counted, or NULL
+ * when all are.
+ */
+static inline struct sock *nks_bind_owners_count(const struct inet_bind_bucket *tb,
+						 struct sock *sk,
+						 struct nks_bind_owners *o,
+						 int *budget, bool begin)
+{
+	const struct inet_bind2_bucket *tb2;
+
+	if (!sk) {
+		tb2 = hlist_entry_safe(tb->bhash2.first,
+				       struct inet_bind2_bucket, bhash_node);
+		begin = true;
+	} else {
+		tb2 = nks_bind_owner_list(sk);
+	}
+	for (; tb2; tb2 = hlist_entry_safe(tb2->bhash_node.next,
+					   struct inet_bind2_bucket, bhash_node)) {
+		if (!sk)
+			sk = hlist_entry_safe(tb2->owners.first, struct sock,
+					      sk_bind_node);
+		o->addrs += begin;
+		begin = true;
+		for (; sk; sk = hlist_entry_safe(sk->sk_bind_node.next,
+						 struct sock, sk_bind_node)) {
+			if (*budget <= 0)
+				return sk;
+			--*budget;
 			o->owners++;
-			if (sk->sk_state == TCP_TIME_WAIT)
-				o->tw_owners++;
+			o->tw_owners += sk->sk_state == TCP_TIME_WAIT;
 		}
 	}
+	return NULL;
+}
 #else
-	/*
-	 * 6.1: @tb->owners holds every owner. Each points to its
-	 * bhash2 bucket (one per local address); an address is counted at
-	 * that bucket's first socket, or first TIME_WAIT socket when it has
-	 * no full one. A missing link counts as an address of its own.
-	 */
+/*
+ * 6.1: @tb->owners holds every owner. Each points to its bhash2 bucket
+ * (one per local address); an address is counted at that bucket's first
+ * socket, or first TIME_WAIT socket when it has no full one. A missing
+ * link counts as an address of its own.
+ */
+
+/* The owner list @sk is on: its bind bucket's. */
+static inline const void *nks_bind_owner_list(const struct sock *sk)
+{
+	return nks_bind_owner_tb(sk);
+}
+
+static inline struct sock *nks_bind_first_owner(const struct inet_bind_bucket *tb)
+{
+	return hlist_entry_safe(tb->owners.first, struct sock, sk_bind_node);
+}
+
+static inline bool nks_bind_owner_first_addr(const struct sock *sk)
+{
 	const struct inet_timewait_sock *tw;
 	const struct inet_bind2_bucket *tb2;
-	const struct sock *sk;
 
-	memset(o, 0, sizeof(*o));
-	sk_for_each_bound(sk, &tb->owners) {
-		o->owners++;
-		if (sk->sk_state != TCP_TIME_WAIT) {
-			tb2 = inet_csk(sk)->icsk_bind2_hash;
-			o->addrs += !tb2 || tb2->owners.first == &sk->sk_bind2_node;
-			continue;
-		}
-		o->tw_owners++;
-		tw = inet_twsk(sk);
-		tb2 = tw->tw_tb2;
-		o->addrs += !tb2 || (hlist_empty(&tb2->owners) &&
-				     tb2->deathrow.first == &tw->tw_bind2_node);
+	if (sk->sk_state != TCP_TIME_WAIT) {
+		tb2 = inet_csk(sk)->icsk_bind2_hash;
+		return !tb2 || tb2->owners.first == &sk->sk_bind2_node;
 	}
-#endif
+	tw = inet_twsk(sk);
+	tb2 = tw->tw_tb2;
+	return !tb2 || (hlist_empty(&tb2->owners) &&
+			tb2->deathrow.first == &tw->tw_bind2_node);
 }
+
+/* As the 6.12 one; @begin needs nothing here. */
+static inline struct sock *nks_bind_owners_count(const struct inet_bind_bucket *tb,
+						 struct sock *sk,
+						 struct nks_bind_owners *o,
+						 int *budget, bool begin)
+{
+	if (!sk)
+		sk = nks_bind_first_owner(tb);
+	for (; sk; sk = hlist_entry_safe(sk->sk_bind_node.next, struct sock,
+					 sk_bind_node)) {
+		if (*budget <= 0)
+			return sk;
+		--*budget;
+		o->owners++;
+		o->tw_owners += sk->sk_state == TCP_TIME_WAIT;
+		o->addrs += nks_bind_owner_first_addr(sk);
+	}
+	return NULL;
+}
+#endif
 
 /*
  * The retransmits after which a connection in SYN_SENT or SYN_RECV times

@@ -20,9 +20,10 @@ static inline unsigned int nks_hist_bucket(u64 v)
 }
 
 /*
- * Where a dump of packed rows is: at the row after @skip rows of position
- * @pos (a port, a hash bucket); positions from @end on are left out.
- * @filter is the dump's own (a minimum, a flag).
+ * Where a dump of packed rows is: at position @pos (a port, a hash
+ * bucket), from its rows whose idx is @skip or more (struct nks_row_at);
+ * positions from @end on are left out. @filter is the dump's own (a
+ * minimum, a flag).
  */
 struct nks_rows_cursor {
 	u32 pos;
@@ -34,7 +35,7 @@ struct nks_rows_cursor {
 /* The start of every row of such a dump: where the row is. */
 struct nks_row_at {
 	u32 pos;
-	u32 idx;	/* its place among the rows of @pos */
+	u32 idx;	/* its key, or place, among the rows of @pos */
 };
 
 /*

@@ -173,6 +173,146 @@ void nks_ports_ephemeral(struct net *net, u32 *lo, u32 *hi)
 	*hi = high;
 }
 
+/*
+ * Entries (bind buckets and owners) that one hold of a bhash lock visits
+ * at most: a port with a million owners (every accepted connection and
+ * server-side TIME_WAIT socket is one) costs many short holds, never a
+ * long one with bottom halves off.
+ */
+#define NKS_PORTS_LOCK_BUDGET 256
+/* Restarts of one hash bucket whose walk lost its place. */
+#define NKS_PORTS_WALK_TRIES 3
+
+/* A walk of one bhash bucket's chain, for one netns (and port). */
+struct nks_ports_visit {
+	struct net *net;
+	int port;		/* only this port; -1: any */
+	/*
+	 * Called under the lock for each bind bucket of @net (and @port)
+	 * once its owners are all counted; false stops the walk.
+	 */
+	bool (*fn)(const struct inet_bind_bucket *tb,
+		   const struct nks_bind_owners *o, void *arg);
+	void *arg;
+	/* between holds: the owner to resume at, held, and its list then */
+	struct sock *pin;
+	const void *where;
+	bool begin;		/* @pin starts a bind bucket */
+	struct nks_bind_owners o;	/* the bucket being counted */
+};
+
+static bool nks_ports_ours(const struct nks_ports_visit *v,
+			   const struct inet_bind_bucket *tb)
+{
+	return net_eq(ib_net(tb), v->net) && (v->port < 0 || tb->port == v->port);
+}
+
+/* Holds @sk for the walk to resume at; false if it is on its way out. */
+static bool nks_ports_pin(struct nks_ports_visit *v, struct sock *sk,
+			  bool begin)
+{
+	if (!sk || !refcount_inc_not_zero(&sk->sk_refcnt))
+		return false;
+	v->pin = sk;
+	v->where = nks_bind_owner_list(sk);
+	v->begin = begin;
+	return true;
+}
+
+/*
+ * One hold of @head's lock, over at most NKS_PORTS_LOCK_BUDGET entries,
+ * from @v's pin (taken over from the caller) or the chain's start.
+ * Returns 1 when it stopped with a new pin, 0 when the chain is done or
+ * @v->fn stopped it, -EAGAIN when the pinned owner had left its list.
+ * Not inlined: each call is exactly one locked section, so that a
+ * function tracer measures how long the lock is held.
+ */
+static noinline int nks_ports_hold(struct inet_bind_hashbucket *head,
+				   struct nks_ports_visit *v)
+{
+	struct inet_bind_bucket *tb;
+	int budget = NKS_PORTS_LOCK_BUDGET, ret = 0;
+	struct sock *sk = v->pin;
+	bool begin = true;
+
+	v->pin = NULL;
+	spin_lock_bh(&head->lock);
+	if (sk) {
+		if (nks_bind_owner_list(sk) != v->where) {
+			ret = -EAGAIN;
+			goto out;
+		}
+		tb = nks_bind_owner_tb(sk);
+		begin = v->begin;
+	} else {
+		tb = hlist_entry_safe(head->chain.first, struct inet_bind_bucket,
+				      node);
+	}
+	for (; tb; tb = hlist_entry_safe(tb->node.next, struct inet_bind_bucket,
+					 node), sk = NULL, begin = true) {
+		if (budget <= 0 && begin &&
+		    nks_ports_pin(v, nks_bind_first_owner(tb), true)) {
+			ret = 1;
+			goto out;
+		}
+		budget--;
+		if (!nks_ports_ours(v, tb))
+			continue;
+		if (begin)
+			memset(&v->o, 0, sizeof(v->o));
+		for (;;) {
+			sk = nks_bind_owners_count(tb, sk, &v->o, &budget, begin);
+			if (!sk)
+				break;
+			begin = false;
+			if (nks_ports_pin(v, sk, false)) {
+				ret = 1;
+				goto out;
+			}
+			budget = 1;	/* @sk is being freed: count it */
+		}
+		if (!v->fn(tb, &v->o, v->arg))
+			break;
+	}
+out:
+	spin_unlock_bh(&head->lock);
+	return ret;
+}
+
+/*
+ * Walks @head's chain for @v, a lock hold at a time, rescheduling
+ * between holds. If the owner it paused at leaves (closed, or rebound)
+ * it cannot find its place again: @reset forgets what @v->fn was given
+ * and the chain is walked again, NKS_PORTS_WALK_TRIES times at most.
+ * Returns false if the last try lost its place too (@v->fn then saw a
+ * part of the chain).
+ */
+static bool nks_ports_visit_chain(struct inet_bind_hashbucket *head,
+				  struct nks_ports_visit *v,
+				  void (*reset)(void *arg))
+{
+	struct sock *held;
+	int tries = 0, ret;
+
+	if (hlist_empty(&head->chain))
+		return true;
+	v->pin = NULL;
+	for (;;) {
+		held = v->pin;
+		ret = nks_ports_hold(head, v);
+		if (held)
+			sock_gen_put(held);
+		if (ret != -EAGAIN && ret != 1)
+			return true;
+		cond_resched();
+		if (ret == -EAGAIN) {
+			if (++tries == NKS_PORTS_WALK_TRIES)
+				return false;
+			reset(v->arg);
+		}
+	}
+}
+
 struct nks_ports_summary {
 	u32 bhash_size;
 	u32 buckets_used;
@@ -184,52 +324,87 @@ struct nks_ports_summary {
 	u32 eph_lo;
 	u32 eph_hi;
 	u32 eph_used;
+	bool partial;		/* a walk lost its place: lower bounds */
+	/* the hash bucket being walked */
+	u32 chain;
+	u64 chain_owners;
+	u64 chain_tw_owners;
+	unsigned long *used;	/* ports with an owner */
 };
+
+static bool nks_ports_sum_one(const struct inet_bind_bucket *tb,
+			      const struct nks_bind_owners *o, void *arg)
+{
+	struct nks_ports_summary *s = arg;
+
+	s->chain++;
+	s->chain_owners += o->owners;
+	s->chain_tw_owners += o->tw_owners;
+	if (o->owners)
+		__set_bit(tb->port, s->used);
+	return true;
+}
+
+static void nks_ports_sum_reset(void *arg)
+{
+	struct nks_ports_summary *s = arg;
+
+	s->chain = 0;
+	s->chain_owners = 0;
+	s->chain_tw_owners = 0;
+}
 
 /* One pass over the bind hash, for @net's bind buckets. */
 static int nks_ports_walk(struct net *net, struct nks_ports_summary *s)
 {
 	struct inet_hashinfo *hinfo = nks_netns_tcp_hashinfo(net);
-	struct nks_bind_owners o;
-	struct inet_bind_bucket *tb;
-	unsigned long *used;	/* ports with an owner */
-	u32 i, chain;
+	struct nks_ports_visit v = {
+		.net = net, .port = -1, .fn = nks_ports_sum_one, .arg = s,
+	};
+	u32 i;
 
-	used = bitmap_zalloc(U16_MAX + 1, GFP_KERNEL);
-	if (!used)
+	s->used = bitmap_zalloc(U16_MAX + 1, GFP_KERNEL);
+	if (!s->used)
 		return -ENOMEM;
 	s->bhash_size = hinfo->bhash_size;
 	nks_ports_ephemeral(net, &s->eph_lo, &s->eph_hi);
 
 	for (i = 0; i < hinfo->bhash_size; i++) {
-		struct inet_bind_hashbucket *head = &hinfo->bhash[i];
-
-		chain = 0;
-		if (!hlist_empty(&head->chain)) {
-			spin_lock_bh(&head->lock);
-			inet_bind_bucket_for_each(tb, &head->chain) {
-				if (!net_eq(ib_net(tb), net))
-					continue;
-				nks_bind_bucket_owners(tb, &o);
-				chain++;
-				s->owners += o.owners;
-				s->tw_owners += o.tw_owners;
-				if (o.owners)
-					__set_bit(tb->port, used);
-			}
-			spin_unlock_bh(&head->lock);
+		nks_ports_sum_reset(s);
+		if (!nks_ports_visit_chain(&hinfo->bhash[i], &v,
+					   nks_ports_sum_reset))
+			s->partial = true;
+		s->chain_hist[nks_hist_bucket(s->chain)]++;
+		s->bind_buckets += s->chain;
+		s->buckets_used += !!s->chain;
+		s->max_chain = max(s->max_chain, s->chain);
+		s->owners += s->chain_owners;
+		s->tw_owners += s->chain_tw_owners;
+		if (!(i % 64))
 			cond_resched();
-		}
-		s->chain_hist[nks_hist_bucket(chain)]++;
-		s->bind_buckets += chain;
-		s->buckets_used += !!chain;
-		s->max_chain = max(s->max_chain, chain);
 	}
 
 	if (s->eph_lo <= s->eph_hi)
-		s->eph_used = bitmap_weight(used, s->eph_hi + 1) -
-			      bitmap_weight(used, s->eph_lo);
-	bitmap_free(used);
+		s->eph_used = bitmap_weight(s->used, s->eph_hi + 1) -
+			      bitmap_weight(s->used, s->eph_lo);
+	bitmap_free(s->used);
+	return 0;
+}
+
+/* The figures a walk that lost its place gives only lower bounds of. */
+static const char *const nks_ports_walked[] = {
+	"buckets_used", "bind_buckets", "max_chain", "chain_hist", "owners",
+	"tw_owners", "ephemeral_ports_used",
+};
+
+static int nks_ports_put_partial(struct sk_buff *msg)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(nks_ports_walked); i++) {
+		if (nla_put_string(msg, NKSTAT_A_LOSSY, nks_ports_walked[i]))
+			return -EMSGSIZE;
+	}
 	return 0;
 }
 
@@ -286,7 +461,7 @@ int nks_ports_fill(struct sk_buff *msg, struct net *net)
 			  nks_netns_read(net, NKS_NETNS_PORTS_BIND_EADDRINUSE)))
 		goto err_cancel;
 	nla_nest_end(msg, nest);
-	err = 0;
+	err = s->partial ? nks_ports_put_partial(msg) : 0;
 	goto out;
 
 err_cancel:
@@ -296,76 +471,90 @@ out:
 	return err;
 }
 
-/*
- * Copies @net's bind buckets of @port into @rows, from its @skip-th on,
- * while there is room (@n rows used of NKS_PORTS_BATCH). Returns the new
- * @n; *@whole says whether every bucket of @port was copied.
- */
-static int nks_ports_collect_port(struct inet_hashinfo *hinfo, struct net *net,
-				  const struct nks_rows_cursor *c, u32 port,
-				  u32 skip, struct nks_port_row *rows, int n,
-				  bool *whole)
-{
-	struct inet_bind_hashbucket *head;
-	struct inet_bind_bucket *tb;
-	struct nks_bind_owners o;
-	u32 idx = 0;
+/* GET_PORTS_LIST's rows of one port, in l3mdev order, from c->skip on. */
+struct nks_ports_batch {
+	const struct nks_rows_cursor *c;
+	struct nks_port_row *rows;
+	int start;		/* the port's first row */
+	int n;
+	bool whole;		/* every row of the port fits */
+};
 
-	*whole = true;
-	head = &hinfo->bhash[inet_bhashfn(net, port, hinfo->bhash_size)];
-	if (hlist_empty(&head->chain))
-		return n;
-	spin_lock_bh(&head->lock);
-	inet_bind_bucket_for_each(tb, &head->chain) {
-		if (!net_eq(ib_net(tb), net) || tb->port != port)
-			continue;
-		if (idx++ < skip)
-			continue;
-		nks_bind_bucket_owners(tb, &o);
-		if (o.owners < c->filter)
-			continue;
-		if (n == NKS_PORTS_BATCH) {
-			*whole = false;
-			break;
-		}
-		rows[n++] = (struct nks_port_row) {
-			.at = { .pos = port, .idx = idx - 1 },
-			.l3mdev = tb->l3mdev,
-			.fastreuse = tb->fastreuse,
-			.fastreuseport = tb->fastreuseport,
-			.owners = o.owners,
-			.tw_owners = o.tw_owners,
-			.addrs = o.addrs,
-		};
+static bool nks_ports_row_one(const struct inet_bind_bucket *tb,
+			      const struct nks_bind_owners *o, void *arg)
+{
+	struct nks_ports_batch *b = arg;
+	u32 key = tb->l3mdev;
+	int i;
+
+	if (o->owners < b->c->filter || key < b->c->skip)
+		return true;
+	if (b->n == NKS_PORTS_BATCH) {
+		b->whole = false;
+		if (key > b->rows[b->n - 1].at.idx)
+			return true;
+		b->n--;		/* the highest goes to a later batch */
 	}
-	spin_unlock_bh(&head->lock);
-	return n;
+	for (i = b->n; i > b->start && b->rows[i - 1].at.idx > key; i--)
+		b->rows[i] = b->rows[i - 1];
+	b->rows[i] = (struct nks_port_row) {
+		.at = { .pos = tb->port, .idx = key },
+		.l3mdev = tb->l3mdev,
+		.fastreuse = tb->fastreuse,
+		.fastreuseport = tb->fastreuseport,
+		.owners = o->owners,
+		.tw_owners = o->tw_owners,
+		.addrs = o->addrs,
+	};
+	b->n++;
+	return true;
 }
 
+static void nks_ports_rows_reset(void *arg)
+{
+	struct nks_ports_batch *b = arg;
+
+	b->n = b->start;
+	b->whole = true;
+}
+
+/*
+ * Rows resume by key: a port's bind buckets are sent in l3mdev order and
+ * the cursor's skip is the next l3mdev, so buckets hashed in or out
+ * between two calls move no other row.
+ */
 int nks_ports_collect(struct net *net, const struct nks_rows_cursor *c,
 		      void *rows, u32 *done_to)
 {
 	struct inet_hashinfo *hinfo = nks_netns_tcp_hashinfo(net);
-	u32 port, skip = c->skip;
-	bool whole;
-	int n = 0;
+	struct nks_ports_batch b = { .c = c, .rows = rows };
+	struct nks_rows_cursor pc = *c;
+	struct nks_ports_visit v = {
+		.net = net, .fn = nks_ports_row_one, .arg = &b,
+	};
+	u32 port;
 
 	BUILD_BUG_ON(offsetof(struct nks_port_row, at));
+	b.c = &pc;
 	for (port = c->pos; port < c->end; port++) {
-		n = nks_ports_collect_port(hinfo, net, c, port, skip, rows, n,
-					   &whole);
-		if (!whole)
+		v.port = port;
+		b.start = b.n;
+		b.whole = true;
+		nks_ports_visit_chain(&hinfo->bhash[inet_bhashfn(net, port,
+								 hinfo->bhash_size)],
+				      &v, nks_ports_rows_reset);
+		if (!b.whole)
 			break;
-		skip = 0;
+		pc.skip = 0;
 		if (!(port % 64))
 			cond_resched();
-		if (n == NKS_PORTS_BATCH) {
+		if (b.n == NKS_PORTS_BATCH) {
 			port++;
 			break;
 		}
 	}
 	*done_to = port;
-	return n;
+	return b.n;
 }
 
 int nks_ports_row_fill(struct sk_buff *msg, const void *r)

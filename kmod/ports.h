@@ -21,7 +21,7 @@ int nks_ports_fill(struct sk_buff *msg, struct net *net);
 
 /* One bind bucket, copied under its hash bucket's lock. */
 struct nks_port_row {
-	struct nks_row_at at;	/* at.pos: the port */
+	struct nks_row_at at;	/* at.pos: the port, at.idx: the l3mdev */
 	int l3mdev;
 	s8 fastreuse;
 	s8 fastreuseport;
@@ -34,7 +34,8 @@ struct nks_port_row {
 
 /*
  * GET_PORTS_LIST's rows (struct nks_port_row), NKS_PORTS_BATCH at a time:
- * c->pos is a port, c->filter the fewest owners a row needs.
+ * c->pos is a port, c->skip the lowest l3mdev a row of it needs (rows
+ * resume by key), c->filter the fewest owners a row needs.
  */
 int nks_ports_collect(struct net *net, const struct nks_rows_cursor *c,
 		      void *rows, u32 *done_to);

@@ -35,6 +35,13 @@
  * is a lower bound. GET_INFO lists such counters in NKSTAT_GROUP_A_LOSSY,
  * and each reply of GET_NEIGH, GET_PORTS and GET_TCP lists its own in
  * top-level NKSTAT_A_LOSSY strings, named as in NKSTAT_GROUP_A_LOSSY.
+ * A GET_PORTS reply also lists there the walked figures (owners,
+ * bind_buckets, ...) when its walk of a bind hash chain lost its place
+ * three times (the owner it paused at kept leaving): they are lower
+ * bounds then.
+ *
+ * Walks hold a kernel lock with bottom halves off over a bounded number
+ * of entries at a time, then drop it, reschedule and resume.
  *
  * NKSTAT_CMD_GET_INFO (do; any caller, in any netns)
  *   request:
@@ -110,7 +117,10 @@
  *     [NKSTAT_A_PORT_MIN_OWNERS]      u32, only ports with at least this
  *                                     many owners (TIME_WAIT included)
  *   Messages of many bind buckets (a port and an l3mdev each), in port
- *   order, each bucket once:
+ *   order and, within a port, l3mdev order. The dump resumes by that key,
+ *   so a bucket hashed in or out meanwhile moves no other; like any walk
+ *   of a live table, a bucket that comes or goes during the dump may be
+ *   missed, and its owners are those seen as the walk passed:
  *     NKSTAT_A_PORT                   nest, repeated: see enum nkstat_port_attr
  *
  * NKSTAT_CMD_GET_TCP (do; CAP_NET_ADMIN over the netns)
