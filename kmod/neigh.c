@@ -16,8 +16,12 @@
  *    counts the entries released while it is open, and neigh_create
  *    closes it. If the CPU's forced_gc_runs moved meanwhile, a forced gc
  *    ran: the released entries are what it reclaimed, the time between
- *    (gc plus the allocation after it) is its latency, and an unchanged
- *    last_flush after at least 1 ms means it stopped on its time budget.
+ *    (gc plus the allocation after it) is its latency. A gc that ends
+ *    its pass writes jiffies to last_flush; one stopped by its 1 ms
+ *    budget does not. So last_flush unchanged, and older than the jiffy
+ *    the kprobe saw, proves a budget stop; a stop right after another
+ *    gc in the same jiffies cannot be told and is not counted, which
+ *    makes budget_hits a lower bound.
  *    This is an attribution: exact unless the task migrates between the
  *    kprobe and the gc, which does not happen on a kernel without forced
  *    preemption. forced_gc_runs_traced says how many runs it saw.
@@ -30,6 +34,7 @@
  */
 #include <linux/bsearch.h>
 #include <linux/ipv6.h>
+#include <linux/jiffies.h>
 #include <linux/kprobes.h>
 #include <linux/ktime.h>
 #include <linux/netdevice.h>
@@ -80,6 +85,7 @@ struct nks_neigh_slot {
 	struct task_struct *task;
 	u64 t0;
 	unsigned long last_flush;
+	unsigned long j0;		/* jiffies at entry */
 	unsigned long gc_runs;		/* this CPU's forced_gc_runs at entry */
 	unsigned int reclaimed;
 };
@@ -294,6 +300,7 @@ static int nks_neigh_create_entry(struct kprobe *kp, struct pt_regs *regs)
 	s->task = current;
 	s->t0 = ktime_get_ns();
 	s->last_flush = READ_ONCE(tbl->last_flush);
+	s->j0 = jiffies;
 	s->gc_runs = READ_ONCE(this_cpu_ptr(tbl->stats)->forced_gc_runs);
 	s->reclaimed = 0;
 	return 0;
@@ -358,7 +365,7 @@ static void nks_neigh_created(void *data, struct neigh_table *tbl,
 	this_cpu_inc(t->pcpu->latency_hist[nks_hist_bucket(div_u64(elapsed,
 								   NSEC_PER_USEC))]);
 	if (READ_ONCE(tbl->last_flush) == s->last_flush &&
-	    elapsed >= NSEC_PER_MSEC)
+	    !time_in_range(s->last_flush, s->j0, jiffies))
 		this_cpu_inc(t->pcpu->budget_hits);
 }
 
