@@ -26,7 +26,7 @@ KVERS := $(shell awk '!/^[[:space:]]*(\#|$$)/ { print $$2 }' scripts/kernels)
 KSFT_DIR := $(CURDIR)/.cache/linux-source-6.12/tools/testing/selftests
 CHECKPATCH := $(CURDIR)/.cache/linux-source-6.12/scripts/checkpatch.pl
 
-MOD_SRCS := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild include/uapi/linux/nkstat.h
+MOD_SRCS := $(wildcard kmod/*.c kmod/*.h kmod/probes/*.c) kmod/Kbuild include/uapi/linux/nkstat.h
 
 all: tool $(if $(wildcard $(KDIR)/Makefile),module,module-skip)
 
@@ -42,8 +42,9 @@ module-skip:
 # builds for several kernels never share objects. The copy keeps the
 # kmod/ and include/ layout that kmod/Kbuild expects.
 build/%/kmod/nkstat.ko: $(MOD_SRCS)
-	@mkdir -p build/$*/kmod build/$*/include/uapi/linux
-	@cp -p $(filter kmod/%,$(MOD_SRCS)) build/$*/kmod/
+	@mkdir -p build/$*/kmod/probes build/$*/include/uapi/linux
+	@cp -p $(filter-out kmod/probes/%,$(filter kmod/%,$(MOD_SRCS))) build/$*/kmod/
+	@cp -p $(filter kmod/probes/%,$(MOD_SRCS)) build/$*/kmod/probes/
 	@cp -p include/uapi/linux/nkstat.h build/$*/include/uapi/linux/
 	$(MAKE) -C $(if $(filter $(KVER),$*),$(KDIR),/lib/modules/$*/build) \
 		M=$(CURDIR)/build/$*/kmod W=1 $(KBUILD_EXTRA) modules

@@ -184,4 +184,25 @@ static inline unsigned int nks_syn_max_retransmits(const struct sock *sk)
 	return n;
 }
 
+/* The TCP socket whose keepalive timer @t is, and that timer. */
+static inline struct sock *nks_keepalive_sk(struct timer_list *t)
+{
+#ifdef NKS_HAVE_ICSK_KEEPALIVE_TIMER
+	/* a timer of its own (Debian's 6.1 and 6.12, by a stable backport) */
+	return &container_of(t, struct inet_connection_sock,
+			     icsk_keepalive_timer)->icsk_inet.sk;
+#else
+	return container_of(t, struct sock, sk_timer);
+#endif
+}
+
+static inline const struct timer_list *nks_keepalive_timer(const struct sock *sk)
+{
+#ifdef NKS_HAVE_ICSK_KEEPALIVE_TIMER
+	return &inet_csk(sk)->icsk_keepalive_timer;
+#else
+	return &sk->sk_timer;
+#endif
+}
+
 #endif /* _NKS_COMPAT_H */

@@ -221,11 +221,10 @@ static int nks_tcp_keepalive_entry(struct kretprobe_instance *ri,
 				   struct pt_regs *regs)
 {
 	struct timer_list *t = (void *)regs_get_kernel_argument(regs, 0);
-	struct inet_connection_sock *icsk =
-		container_of(t, struct inet_connection_sock, icsk_keepalive_timer);
+	struct sock *sk = nks_keepalive_sk(t);
 
-	return nks_tcp_call_begin(ri, &icsk->icsk_inet.sk,
-				  READ_ONCE(icsk->icsk_user_timeout) ?
+	return nks_tcp_call_begin(ri, sk,
+				  READ_ONCE(inet_csk(sk)->icsk_user_timeout) ?
 				  NKS_TCP_USER_TIMEOUT : NKS_TCP_KEEPALIVE);
 }
 
@@ -311,31 +310,102 @@ void nks_tcp_exit(struct nks_group *grp)
 }
 
 /*
- * Calls @fn on each full TCP socket of @net in established-hash bucket
- * @i, under the bucket's lock, until @fn returns false.
+ * Sockets one hold of an established-hash bucket lock visits at most,
+ * whatever the chain's length; then the lock is dropped and the walk
+ * resumes at a socket it holds a reference on.
  */
-static void nks_tcp_bucket(struct inet_hashinfo *hinfo, u32 i, struct net *net,
-			   bool (*fn)(const struct sock *sk, void *arg),
-			   void *arg)
-{
-	struct inet_ehash_bucket *head = &hinfo->ehash[i];
-	const struct hlist_nulls_node *node;
-	struct sock *sk;
+#define NKS_TCP_LOCK_BUDGET 256
+/* Restarts of one bucket whose walk lost its place. */
+#define NKS_TCP_WALK_TRIES 3
 
-	if (hlist_nulls_empty(&head->chain))
-		return;
-	spin_lock_bh(inet_ehash_lockp(hinfo, i));
-	sk_nulls_for_each(sk, node, &head->chain) {
-		if (!net_eq(sock_net(sk), net))
+/* A walk of one established-hash bucket, for one netns. */
+struct nks_tcp_visit {
+	struct inet_hashinfo *hinfo;
+	struct net *net;
+	u32 bucket;
+	/* each full TCP socket of @net, under the lock; false stops */
+	bool (*fn)(const struct sock *sk, void *arg);
+	void *arg;
+	struct sock *pin;	/* between holds: where to resume, held */
+};
+
+/*
+ * One hold of the bucket's lock over NKS_TCP_LOCK_BUDGET sockets at
+ * most, from @v's pin (taken over from the caller) or the chain's start.
+ * Returns 1 when it stopped with a new pin, 0 when the chain is done or
+ * @v->fn stopped, -EAGAIN when the pinned socket had left the bucket.
+ * Not inlined: one call is one locked section, for a function tracer.
+ */
+static noinline int nks_tcp_hold(struct nks_tcp_visit *v)
+{
+	struct inet_ehash_bucket *head = &v->hinfo->ehash[v->bucket];
+	spinlock_t *lock = inet_ehash_lockp(v->hinfo, v->bucket);
+	int budget = NKS_TCP_LOCK_BUDGET, ret = 0;
+	const struct hlist_nulls_node *node;
+	struct sock *sk = v->pin;
+
+	v->pin = NULL;
+	spin_lock_bh(lock);
+	if (!sk) {
+		sk = sk_nulls_head(&head->chain);
+	} else if (sk_unhashed(sk) ||
+		   (sk->sk_hash & v->hinfo->ehash_mask) != v->bucket) {
+		ret = -EAGAIN;
+		goto out;
+	}
+	sk_nulls_for_each_from(sk, node) {
+		if (budget-- <= 0 && refcount_inc_not_zero(&sk->sk_refcnt)) {
+			v->pin = sk;
+			ret = 1;
+			break;
+		}
+		if (!net_eq(sock_net(sk), v->net))
 			continue;
 		/* read the state before treating @sk as a full socket */
 		if ((1 << inet_sk_state_load(sk)) &
 		    (TCPF_TIME_WAIT | TCPF_NEW_SYN_RECV))
 			continue;
-		if (!fn(sk, arg))
+		if (!v->fn(sk, v->arg))
 			break;
 	}
-	spin_unlock_bh(inet_ehash_lockp(hinfo, i));
+out:
+	spin_unlock_bh(lock);
+	return ret;
+}
+
+/*
+ * Calls @fn on each full TCP socket of @net in established-hash bucket
+ * @i, a lock hold at a time, until @fn returns false. If the socket it
+ * paused at left, @reset forgets what @fn was given and the bucket is
+ * walked again, NKS_TCP_WALK_TRIES times at most. Returns false if the
+ * last try lost its place too (@fn then saw part of the bucket).
+ */
+static bool nks_tcp_bucket(struct inet_hashinfo *hinfo, u32 i, struct net *net,
+			   bool (*fn)(const struct sock *sk, void *arg),
+			   void (*reset)(void *arg), void *arg)
+{
+	struct nks_tcp_visit v = {
+		.hinfo = hinfo, .net = net, .bucket = i, .fn = fn, .arg = arg,
+	};
+	struct sock *held;
+	int tries = 0, ret;
+
+	if (hlist_nulls_empty(&hinfo->ehash[i].chain))
+		return true;
+	for (;;) {
+		held = v.pin;
+		ret = nks_tcp_hold(&v);
+		if (held)
+			sock_gen_put(held);
+		if (ret != 1 && ret != -EAGAIN)
+			return true;
+		cond_resched();
+		if (ret == -EAGAIN) {
+			if (++tries == NKS_TCP_WALK_TRIES)
+				return false;
+			reset(arg);
+		}
+	}
 }
 
 /* What stalls @sk, read without its lock as sock_diag does. */
@@ -416,16 +486,56 @@ u32 nks_tcp_buckets(struct net *net)
 	return nks_netns_tcp_hashinfo(net)->ehash_mask + 1;
 }
 
-static void nks_tcp_walk(struct net *net, struct nks_tcp_census *c)
+static void nks_tcp_census_reset(void *arg)
+{
+	memset(arg, 0, sizeof(struct nks_tcp_census));
+}
+
+static void nks_tcp_census_add(struct nks_tcp_census *c,
+			       const struct nks_tcp_census *b)
+{
+	unsigned int i;
+
+	c->total += b->total;
+	c->fin_wait1 += b->fin_wait1;
+	c->fin_wait2 += b->fin_wait2;
+	c->closing += b->closing;
+	c->last_ack += b->last_ack;
+	c->probing += b->probing;
+	for (i = 0; i < NKSTAT_HIST_BUCKETS; i++)
+		c->probes_hist[i] += b->probes_hist[i];
+	c->max_backoff = max(c->max_backoff, b->max_backoff);
+	c->zero_window_rto += b->zero_window_rto;
+	c->stalled += b->stalled;
+	c->with_user_timeout += b->with_user_timeout;
+}
+
+/*
+ * Counts @net's sockets into @c, a bucket at a time. Returns false if a
+ * bucket's walk kept losing its place: @c is then a lower bound.
+ */
+static bool nks_tcp_walk(struct net *net, struct nks_tcp_census *c)
 {
 	struct inet_hashinfo *hinfo = nks_netns_tcp_hashinfo(net);
+	struct nks_tcp_census b;
+	bool whole = true;
 	u32 i;
 
 	for (i = 0; i <= hinfo->ehash_mask; i++) {
-		nks_tcp_bucket(hinfo, i, net, nks_tcp_count, c);
-		cond_resched();
+		nks_tcp_census_reset(&b);
+		whole &= nks_tcp_bucket(hinfo, i, net, nks_tcp_count,
+					nks_tcp_census_reset, &b);
+		nks_tcp_census_add(c, &b);
+		if (!(i % 64))
+			cond_resched();
 	}
+	return whole;
 }
+
+/* The census figures, named as NKSTAT_A_LOSSY names them. */
+static const char *const nks_tcp_census_names[] = {
+	"orphans", "stalled_zero_window", "with_user_timeout",
+};
 
 static int nks_tcp_put(struct sk_buff *msg, int type, u64 v, int pad)
 {
@@ -508,8 +618,10 @@ int nks_tcp_fill(struct sk_buff *msg, struct net *net)
 	struct nks_tcp_census c = {};
 	const int pad = NKSTAT_TCP_A_PAD;
 	struct nlattr *nest;
+	unsigned int i;
+	bool whole;
 
-	nks_tcp_walk(net, &c);
+	whole = nks_tcp_walk(net, &c);
 
 	nest = nla_nest_start(msg, NKSTAT_A_TCP);
 	if (!nest)
@@ -529,6 +641,10 @@ int nks_tcp_fill(struct sk_buff *msg, struct net *net)
 		return -EMSGSIZE;
 	}
 	nla_nest_end(msg, nest);
+	for (i = 0; !whole && i < ARRAY_SIZE(nks_tcp_census_names); i++) {
+		if (nla_put_string(msg, NKSTAT_A_LOSSY, nks_tcp_census_names[i]))
+			return -EMSGSIZE;
+	}
 	return 0;
 }
 
@@ -541,7 +657,18 @@ struct nks_tcp_batch {
 	u32 idx;	/* matching rows of @bucket seen */
 	u32 skip;	/* of those, already sent */
 	bool whole;	/* every row of @bucket copied */
+	int start;	/* @bucket's first row */
 };
+
+/* Forgets @bucket's rows: its walk starts again. */
+static void nks_tcp_batch_reset(void *arg)
+{
+	struct nks_tcp_batch *b = arg;
+
+	b->n = b->start;
+	b->idx = 0;
+	b->whole = true;
+}
 
 static u8 nks_tcp_timer(const struct sock *sk)
 {
@@ -553,7 +680,7 @@ static u8 nks_tcp_timer(const struct sock *sk)
 	case ICSK_TIME_PROBE0:
 		return NKSTAT_TCP_TIMER_PROBE0;
 	}
-	return timer_pending(&inet_csk(sk)->icsk_keepalive_timer) ?
+	return timer_pending(nks_keepalive_timer(sk)) ?
 		NKSTAT_TCP_TIMER_KEEPALIVE : NKSTAT_TCP_TIMER_NONE;
 }
 
@@ -617,13 +744,15 @@ int nks_tcp_collect(struct net *net, const struct nks_rows_cursor *c,
 	BUILD_BUG_ON(offsetof(struct nks_orphan_row, at));
 	for (i = c->pos; i < c->end && i <= hinfo->ehash_mask; i++) {
 		b.bucket = i;
-		b.idx = 0;
-		b.whole = true;
-		nks_tcp_bucket(hinfo, i, net, nks_tcp_copy, &b);
+		b.start = b.n;
+		nks_tcp_batch_reset(&b);
+		nks_tcp_bucket(hinfo, i, net, nks_tcp_copy, nks_tcp_batch_reset,
+			       &b);
 		if (!b.whole)
 			break;
 		b.skip = 0;
-		cond_resched();
+		if (!(i % 64))
+			cond_resched();
 		if (b.n == NKS_TCP_BATCH) {
 			i++;
 			break;

@@ -38,7 +38,9 @@
  * A GET_PORTS reply also lists there the walked figures (owners,
  * bind_buckets, ...) when its walk of a bind hash chain lost its place
  * three times (the owner it paused at kept leaving): they are lower
- * bounds then.
+ * bounds then; a GET_TCP reply likewise lists "orphans",
+ * "stalled_zero_window" and "with_user_timeout" for its established
+ * hash walk.
  *
  * Walks hold a kernel lock with bottom halves off over a bounded number
  * of entries at a time, then drop it, reschedule and resume.
@@ -299,6 +301,7 @@ enum nkstat_neigh_attr {
 	NKSTAT_NEIGH_A_FORCED_GC_RECLAIMED,
 	NKSTAT_NEIGH_A_FORCED_GC_RECLAIM_HIST,
 	NKSTAT_NEIGH_A_FORCED_GC_LATENCY_HIST,
+	/* runs proven stopped by their 1 ms budget: a lower bound */
 	NKSTAT_NEIGH_A_FORCED_GC_BUDGET_HITS,
 	NKSTAT_NEIGH_A_PERIODIC_GC_RECLAIMED,
 	NKSTAT_NEIGH_A_LAST_OVERFLOW_AGE_MS,
