@@ -34,6 +34,7 @@
 #include "netlink.h"
 #include "netns.h"
 #include "ports.h"
+#include "walk.h"
 
 /*
  * Probed functions sleep (port scans reschedule), so during exhaustion
@@ -173,18 +174,9 @@ void nks_ports_ephemeral(struct net *net, u32 *lo, u32 *hi)
 	*hi = high;
 }
 
-/*
- * Entries (bind buckets and owners) that one hold of a bhash lock visits
- * at most: a port with a million owners (every accepted connection and
- * server-side TIME_WAIT socket is one) costs many short holds, never a
- * long one with bottom halves off.
- */
-#define NKS_PORTS_LOCK_BUDGET 256
-/* Restarts of one hash bucket whose walk lost its place. */
-#define NKS_PORTS_WALK_TRIES 3
-
 /* A walk of one bhash bucket's chain, for one netns (and port). */
 struct nks_ports_visit {
+	struct inet_bind_hashbucket *head;
 	struct net *net;
 	int port;		/* only this port; -1: any */
 	/*
@@ -220,18 +212,17 @@ static bool nks_ports_pin(struct nks_ports_visit *v, struct sock *sk,
 }
 
 /*
- * One hold of @head's lock, over at most NKS_PORTS_LOCK_BUDGET entries,
- * from @v's pin (taken over from the caller) or the chain's start.
- * Returns 1 when it stopped with a new pin, 0 when the chain is done or
- * @v->fn stopped it, -EAGAIN when the pinned owner had left its list.
- * Not inlined: each call is exactly one locked section, so that a
- * function tracer measures how long the lock is held.
+ * One locked section of the walk of @v->head (nks_walk_hold_fn): a port
+ * with a million owners (every accepted connection and server-side
+ * TIME_WAIT socket is one) costs many short holds, never a long one.
+ * Not inlined, so that a function tracer times each hold.
  */
-static noinline int nks_ports_hold(struct inet_bind_hashbucket *head,
-				   struct nks_ports_visit *v)
+static noinline int nks_ports_hold(void *walk)
 {
+	struct nks_ports_visit *v = walk;
+	struct inet_bind_hashbucket *head = v->head;
 	struct inet_bind_bucket *tb;
-	int budget = NKS_PORTS_LOCK_BUDGET, ret = 0;
+	int budget = NKS_WALK_BUDGET, ret = 0;
 	struct sock *sk = v->pin;
 	bool begin = true;
 
@@ -279,38 +270,16 @@ out:
 	return ret;
 }
 
-/*
- * Walks @head's chain for @v, a lock hold at a time, rescheduling
- * between holds. If the owner it paused at leaves (closed, or rebound)
- * it cannot find its place again: @reset forgets what @v->fn was given
- * and the chain is walked again, NKS_PORTS_WALK_TRIES times at most.
- * Returns false if the last try lost its place too (@v->fn then saw a
- * part of the chain).
- */
+/* Walks @head's chain for @v: false if it lost its place (see walk.h). */
 static bool nks_ports_visit_chain(struct inet_bind_hashbucket *head,
 				  struct nks_ports_visit *v,
 				  void (*reset)(void *arg))
 {
-	struct sock *held;
-	int tries = 0, ret;
-
 	if (hlist_empty(&head->chain))
 		return true;
+	v->head = head;
 	v->pin = NULL;
-	for (;;) {
-		held = v->pin;
-		ret = nks_ports_hold(head, v);
-		if (held)
-			sock_gen_put(held);
-		if (ret != -EAGAIN && ret != 1)
-			return true;
-		cond_resched();
-		if (ret == -EAGAIN) {
-			if (++tries == NKS_PORTS_WALK_TRIES)
-				return false;
-			reset(v->arg);
-		}
-	}
+	return nks_walk_bucket(nks_ports_hold, v, &v->pin, reset, v->arg);
 }
 
 struct nks_ports_summary {

@@ -41,6 +41,7 @@
 #include "netlink.h"
 #include "netns.h"
 #include "tcp.h"
+#include "walk.h"
 
 /* Causes of a timeout abort, in the order of the netns counters. */
 enum nks_tcp_cause {
@@ -309,15 +310,6 @@ void nks_tcp_exit(struct nks_group *grp)
 		unregister_kretprobe(nks_tcp_rps[i]);
 }
 
-/*
- * Sockets one hold of an established-hash bucket lock visits at most,
- * whatever the chain's length; then the lock is dropped and the walk
- * resumes at a socket it holds a reference on.
- */
-#define NKS_TCP_LOCK_BUDGET 256
-/* Restarts of one bucket whose walk lost its place. */
-#define NKS_TCP_WALK_TRIES 3
-
 /* A walk of one established-hash bucket, for one netns. */
 struct nks_tcp_visit {
 	struct inet_hashinfo *hinfo;
@@ -330,17 +322,15 @@ struct nks_tcp_visit {
 };
 
 /*
- * One hold of the bucket's lock over NKS_TCP_LOCK_BUDGET sockets at
- * most, from @v's pin (taken over from the caller) or the chain's start.
- * Returns 1 when it stopped with a new pin, 0 when the chain is done or
- * @v->fn stopped, -EAGAIN when the pinned socket had left the bucket.
- * Not inlined: one call is one locked section, for a function tracer.
+ * One locked section of the walk of @v->bucket (nks_walk_hold_fn). Not
+ * inlined, so that a function tracer times each hold.
  */
-static noinline int nks_tcp_hold(struct nks_tcp_visit *v)
+static noinline int nks_tcp_hold(void *walk)
 {
+	struct nks_tcp_visit *v = walk;
 	struct inet_ehash_bucket *head = &v->hinfo->ehash[v->bucket];
 	spinlock_t *lock = inet_ehash_lockp(v->hinfo, v->bucket);
-	int budget = NKS_TCP_LOCK_BUDGET, ret = 0;
+	int budget = NKS_WALK_BUDGET, ret = 0;
 	const struct hlist_nulls_node *node;
 	struct sock *sk = v->pin;
 
@@ -375,10 +365,8 @@ out:
 
 /*
  * Calls @fn on each full TCP socket of @net in established-hash bucket
- * @i, a lock hold at a time, until @fn returns false. If the socket it
- * paused at left, @reset forgets what @fn was given and the bucket is
- * walked again, NKS_TCP_WALK_TRIES times at most. Returns false if the
- * last try lost its place too (@fn then saw part of the bucket).
+ * @i until @fn returns false; false if the walk lost its place, @reset
+ * and all (see walk.h).
  */
 static bool nks_tcp_bucket(struct inet_hashinfo *hinfo, u32 i, struct net *net,
 			   bool (*fn)(const struct sock *sk, void *arg),
@@ -387,25 +375,10 @@ static bool nks_tcp_bucket(struct inet_hashinfo *hinfo, u32 i, struct net *net,
 	struct nks_tcp_visit v = {
 		.hinfo = hinfo, .net = net, .bucket = i, .fn = fn, .arg = arg,
 	};
-	struct sock *held;
-	int tries = 0, ret;
 
 	if (hlist_nulls_empty(&hinfo->ehash[i].chain))
 		return true;
-	for (;;) {
-		held = v.pin;
-		ret = nks_tcp_hold(&v);
-		if (held)
-			sock_gen_put(held);
-		if (ret != 1 && ret != -EAGAIN)
-			return true;
-		cond_resched();
-		if (ret == -EAGAIN) {
-			if (++tries == NKS_TCP_WALK_TRIES)
-				return false;
-			reset(arg);
-		}
-	}
+	return nks_walk_bucket(nks_tcp_hold, &v, &v.pin, reset, arg);
 }
 
 /* What stalls @sk, read without its lock as sock_diag does. */
