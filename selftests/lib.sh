@@ -98,6 +98,12 @@ dmesg_clean() {
 	"$NKSTAT_REPO/scripts/dmesg-check" --since-mark "$1"
 }
 
+# as_nobody CMD...: CMD as uid 65534, with no capability and none to
+# gain back
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "$@"
+}
+
 json_get() {
 	python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1], {"d": d}))' "$1"
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The nkstat generic netlink family, spoken to over a raw socket so that
- * malformed requests can be built byte by byte. Needs the module loaded
- * and CAP_SYS_ADMIN (for unshare) when run; scripts/vm-run provides both.
+ * malformed requests can be built byte by byte. Needs the module loaded,
+ * and root with CAP_SYS_ADMIN (for unshare, setuid) when run;
+ * scripts/vm-run provides both.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -13,9 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <grp.h>
+#include <stdio.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/genetlink.h>
@@ -91,12 +96,14 @@ static int nks_open(struct nks_sock *s)
 	return 0;
 }
 
-static void nks_extack(struct nks_sock *s, struct nlmsghdr *nlh)
+/* The extack message of NLMSG_ERROR @nlh into @msg, "" if none. */
+static void nks_err_extack(char *msg, size_t len, struct nlmsghdr *nlh)
 {
 	struct nlmsgerr *e = NLMSG_DATA(nlh);
 	int off = NLMSG_HDRLEN + sizeof(*e);
 	struct nlattr *a;
 
+	msg[0] = 0;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
@@ -106,10 +113,15 @@ static void nks_extack(struct nks_sock *s, struct nlmsghdr *nlh)
 		if (a->nla_len < NLA_HDRLEN)
 			return;
 		if (a->nla_type == NLMSGERR_ATTR_MSG)
-			snprintf(s->ext_msg, sizeof(s->ext_msg), "%.*s",
-				 a->nla_len - NLA_HDRLEN, (char *)a + NLA_HDRLEN);
+			snprintf(msg, len, "%.*s", a->nla_len - NLA_HDRLEN,
+				 (char *)a + NLA_HDRLEN);
 		off += NLA_ALIGN(a->nla_len);
 	}
+}
+
+static void nks_extack(struct nks_sock *s, struct nlmsghdr *nlh)
+{
+	nks_err_extack(s->ext_msg, sizeof(s->ext_msg), nlh);
 }
 
 /* Sends @m and reads until its ack; fills error, ext_msg and reply. */
@@ -645,7 +657,7 @@ TEST_F(genl, ports_list_is_dump_only)
 	EXPECT_EQ(-EOPNOTSUPP, self->s.error);
 }
 
-/* What a GET_PORTS_LIST dump returned. */
+/* What a dump returned; the rows are GET_PORTS_LIST's, if any. */
 struct nks_dump {
 	int error;			/* from NLMSG_DONE or NLMSG_ERROR */
 	char ext_msg[256];
@@ -707,9 +719,12 @@ static int nks_ports_dump(struct nks_sock *s, struct nks_msg *m,
 				return 0;
 			}
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				/* refused before the dump began */
 				d->error = ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
-				if (d->error)
+				if (d->error) {
+					nks_err_extack(d->ext_msg, sizeof(d->ext_msg), nlh);
 					return 0;
+				}
 				continue;
 			}
 			d->msgs++;
@@ -888,6 +903,217 @@ TEST(ports_list_20000_ports_tiny_rcvbuf)
 	EXPECT_EQ(1, d.seen[30999]);
 	close(t.fd);
 	close(s.fd);
+}
+
+/*
+ * Drops to uid and gid 65534 with no supplementary groups. Without
+ * SECBIT_KEEP_CAPS the kernel then clears every capability, and with
+ * no_new_privs no exec can gain one back.
+ */
+static int nks_drop_to_nobody(void)
+{
+	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+	    setresuid(65534, 65534, 65534) ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	return 0;
+}
+
+/* This process's effective capabilities, from /proc; ~0 if unknown. */
+static unsigned long long nks_cap_eff(void)
+{
+	unsigned long long v = ~0ULL;
+	char line[256];
+	FILE *f;
+
+	f = fopen("/proc/self/status", "r");
+	if (!f)
+		return v;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "CapEff: %llx", &v) == 1)
+			break;
+	}
+	fclose(f);
+	return v;
+}
+
+/* The outcome of one request of a walking command. */
+struct nks_walk {
+	int error;
+	char ext_msg[256];
+	int data_msgs;		/* replies or dump messages with data */
+};
+
+/*
+ * Sends command @cmd, a dump if @dump, on @s. A refused dump says so in
+ * NLMSG_DONE (the first dumpit call failed) or, refused before it began,
+ * in NLMSG_ERROR: both are read.
+ */
+static int nks_walk(struct nks_sock *s, uint8_t cmd, bool dump,
+		    struct nks_walk *w)
+{
+	static struct nks_dump d;
+	struct nks_msg m;
+	int err;
+
+	memset(w, 0, sizeof(*w));
+	nks_msg_init(&m, s->family, cmd);
+	if (dump) {
+		m.nlh.nlmsg_flags |= NLM_F_DUMP;
+		err = nks_ports_dump(s, &m, &d, 0);
+		w->error = d.error;
+		memcpy(w->ext_msg, d.ext_msg, sizeof(w->ext_msg));
+		w->data_msgs = d.msgs;
+	} else {
+		err = nks_xfer(s, &m);
+		w->error = s->error;
+		memcpy(w->ext_msg, s->ext_msg, sizeof(w->ext_msg));
+		w->data_msgs = !!s->reply_len;
+	}
+	return err;
+}
+
+#define EXPECT_WALK_REFUSED(w) do { \
+	EXPECT_EQ(-EPERM, (w).error); \
+	EXPECT_NE(NULL, strstr((w).ext_msg, "CAP_NET_ADMIN")) { \
+		TH_LOG("extack: '%s'", (w).ext_msg); \
+	} \
+	EXPECT_EQ(0, (w).data_msgs); \
+} while (0)
+
+/*
+ * Every command that walks a kernel table, asked by uid 65534 with no
+ * capability (each test runs in a child process of its own): -EPERM,
+ * with an extack message naming CAP_NET_ADMIN, and no data. GET_INFO is
+ * still answered on the same socket.
+ */
+FIXTURE(unpriv) {
+	struct nks_sock s;
+};
+
+FIXTURE_VARIANT(unpriv) {
+	uint8_t cmd;
+	bool dump;
+};
+
+FIXTURE_VARIANT_ADD(unpriv, get_neigh) { .cmd = NKSTAT_CMD_GET_NEIGH };
+FIXTURE_VARIANT_ADD(unpriv, get_neigh_dev) { .cmd = NKSTAT_CMD_GET_NEIGH_DEV, .dump = true };
+FIXTURE_VARIANT_ADD(unpriv, get_ports) { .cmd = NKSTAT_CMD_GET_PORTS };
+FIXTURE_VARIANT_ADD(unpriv, get_ports_list) { .cmd = NKSTAT_CMD_GET_PORTS_LIST, .dump = true };
+FIXTURE_VARIANT_ADD(unpriv, get_tcp) { .cmd = NKSTAT_CMD_GET_TCP };
+FIXTURE_VARIANT_ADD(unpriv, get_tcp_orphans) { .cmd = NKSTAT_CMD_GET_TCP_ORPHANS, .dump = true };
+
+FIXTURE_SETUP(unpriv)
+{
+	ASSERT_EQ(0, nks_drop_to_nobody());
+	ASSERT_EQ(65534, getuid());
+	ASSERT_EQ(0, nks_cap_eff());
+	ASSERT_EQ(0, nks_open(&self->s));
+	ASSERT_EQ(0, nks_resolve(&self->s));
+}
+
+FIXTURE_TEARDOWN(unpriv)
+{
+	close(self->s.fd);
+}
+
+TEST_F(unpriv, walk_refused)
+{
+	struct nks_walk w;
+
+	ASSERT_EQ(0, nks_walk(&self->s, variant->cmd, variant->dump, &w));
+	EXPECT_WALK_REFUSED(w);
+
+	ASSERT_EQ(0, nks_walk(&self->s, NKSTAT_CMD_GET_INFO, false, &w));
+	EXPECT_EQ(0, w.error);
+	EXPECT_EQ(1, w.data_msgs);
+}
+
+/*
+ * CAP_NET_ADMIN in a user namespace of one's own is not CAP_NET_ADMIN
+ * over the initial netns, which the initial user namespace owns.
+ */
+TEST(walk_refused_userns_root_initial_netns)
+{
+	struct nks_sock s;
+	struct nks_walk w;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWUSER));
+	ASSERT_EQ(0, nks_open(&s));
+	ASSERT_EQ(0, nks_resolve(&s));
+	ASSERT_EQ(0, nks_walk(&s, NKSTAT_CMD_GET_PORTS, false, &w));
+	EXPECT_WALK_REFUSED(w);
+	ASSERT_EQ(0, nks_walk(&s, NKSTAT_CMD_GET_TCP_ORPHANS, true, &w));
+	EXPECT_WALK_REFUSED(w);
+	close(s.fd);
+}
+
+/* A socket root opened, used after root dropped its capabilities. */
+TEST(walk_refused_after_dropping_caps)
+{
+	struct nks_sock s;
+	struct nks_walk w;
+
+	ASSERT_EQ(0, nks_open(&s));
+	ASSERT_EQ(0, nks_resolve(&s));
+	ASSERT_EQ(0, nks_walk(&s, NKSTAT_CMD_GET_TCP, false, &w));
+	EXPECT_EQ(0, w.error);
+	ASSERT_EQ(0, nks_drop_to_nobody());
+	ASSERT_EQ(0, nks_walk(&s, NKSTAT_CMD_GET_TCP, false, &w));
+	EXPECT_WALK_REFUSED(w);
+	close(s.fd);
+}
+
+/*
+ * A socket uid 65534 opened and handed to root (a confused deputy): the
+ * opener's credentials count too, as netlink_ns_capable() checks them.
+ */
+TEST(walk_refused_socket_opened_unprivileged)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	struct nks_sock s;
+	struct nks_walk w;
+	int sp[2], status;
+	char byte;
+	pid_t pid;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sp));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (nks_drop_to_nobody() || nks_open(&s))
+			_exit(1);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &s.fd, sizeof(int));
+		_exit(sendmsg(sp[1], &mh, 0) == 1 ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, status);
+	iov.iov_base = &byte;
+	ASSERT_EQ(1, recvmsg(sp[0], &mh, 0));
+	cm = CMSG_FIRSTHDR(&mh);
+	ASSERT_NE(NULL, cm);
+	ASSERT_EQ(SCM_RIGHTS, cm->cmsg_type);
+	memset(&s, 0, sizeof(s));
+	memcpy(&s.fd, CMSG_DATA(cm), sizeof(int));
+	ASSERT_EQ(0, geteuid());
+	ASSERT_EQ(0, nks_resolve(&s));
+	ASSERT_EQ(0, nks_walk(&s, NKSTAT_CMD_GET_NEIGH, false, &w));
+	EXPECT_WALK_REFUSED(w);
+	ASSERT_EQ(0, nks_walk(&s, NKSTAT_CMD_GET_PORTS_LIST, true, &w));
+	EXPECT_WALK_REFUSED(w);
+	close(s.fd);
+	close(sp[0]);
+	close(sp[1]);
 }
 
 TEST_HARNESS_MAIN

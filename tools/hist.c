@@ -56,7 +56,7 @@ void nks_json_khist(struct nks_json *j, const char *key, struct nlattr *nest)
 	nks_json_close(j, '}');
 }
 
-void nks_text_hist(const char *title, struct nlattr *nest)
+void nks_text_hist(const char *title, struct nlattr *nest, const char *mark)
 {
 	uint64_t hist[NKSTAT_HIST_BUCKETS];
 	bool any = false;
@@ -75,5 +75,5 @@ void nks_text_hist(const char *title, struct nlattr *nest)
 		       (unsigned long long)hist[i]);
 		any = true;
 	}
-	printf("%s\n", any ? "" : " none yet");
+	printf("%s%s\n", any ? "" : " none yet", mark);
 }

@@ -130,16 +130,6 @@ static void nks_info_json_unavail(struct nks_json *j, struct nlattr *nest)
 	nks_json_close(j, '}');
 }
 
-static void nks_info_json_estimate(struct nks_json *j, struct nlattr *a)
-{
-	const char *s = nks_attr_str(a);
-
-	if (s)
-		nks_json_string(j, s);
-	else
-		nks_json_null(j);
-}
-
 /* Writes the nested attributes of type @type inside @grp as a JSON array. */
 static void nks_info_json_list(struct nks_json *j, struct nlattr *grp,
 			       int type, const char *key,
@@ -174,8 +164,10 @@ static void nks_info_json_group(struct nks_json *j, struct nlattr *grp)
 			   nks_info_json_hook);
 	nks_info_json_list(j, grp, NKSTAT_GROUP_A_UNAVAILABLE, "unavailable",
 			   nks_info_json_unavail);
-	nks_info_json_list(j, grp, NKSTAT_GROUP_A_ESTIMATE, "estimates",
-			   nks_info_json_estimate);
+	nks_json_kstrings(j, "estimates", nla_data(grp), nla_len(grp),
+			  NKSTAT_GROUP_A_ESTIMATE);
+	nks_json_kstrings(j, "lossy", nla_data(grp), nla_len(grp),
+			  NKSTAT_GROUP_A_LOSSY);
 	nks_json_close(j, '}');
 }
 
@@ -238,12 +230,32 @@ static void nks_info_text_unavail(struct nlattr *nest)
 	       nks_or_na(nks_str_attr(tb[NKSTAT_UNAVAIL_A_REASON])));
 }
 
+/* One line naming the strings of @type in @grp: "WHAT a, b TAIL"; none: no line. */
+static void nks_info_text_names(struct nlattr *grp, int type, const char *what,
+				const char *tail)
+{
+	const char *sep = NULL;	/* before the next name; NULL: none yet */
+	struct nlattr *a;
+	int rem;
+
+	nks_for_each_tlv(a, (struct nlattr *)nla_data(grp), nla_len(grp), rem) {
+		if ((a->nla_type & NLA_TYPE_MASK) != type)
+			continue;
+		if (!sep)
+			printf("%-8s   %s ", "", what);
+		printf("%s%s", sep ? sep : "", nks_or_na(nks_attr_str(a)));
+		sep = ", ";
+	}
+	if (sep)
+		printf(" %s\n", tail);
+}
+
 static void nks_info_text_group(struct nlattr *grp)
 {
 	struct nlattr *tb[NKSTAT_GROUP_A_MAX + 1];
 	struct nlattr *a;
 	char buf[32];
-	int rem, n = 0;
+	int rem;
 
 	nla_parse_nested(tb, NKSTAT_GROUP_A_MAX, grp, NULL);
 	printf("%-8s %-12s %s\n", nks_or_na(nks_str_attr(tb[NKSTAT_GROUP_A_NAME])),
@@ -257,17 +269,10 @@ static void nks_info_text_group(struct nlattr *grp)
 		else if (nla_type(a) == NKSTAT_GROUP_A_UNAVAILABLE)
 			nks_info_text_unavail(a);
 	}
-	/* one line: "estimates a, b (the others are exact)" */
-	nla_for_each_nested(a, grp, rem) {
-		if (nla_type(a) != NKSTAT_GROUP_A_ESTIMATE)
-			continue;
-		if (!n++)
-			printf("%-8s   estimates %s", "", nks_or_na(nks_attr_str(a)));
-		else
-			printf(", %s", nks_or_na(nks_attr_str(a)));
-	}
-	if (n)
-		printf(" (the others are exact)\n");
+	nks_info_text_names(grp, NKSTAT_GROUP_A_ESTIMATE, "estimates",
+			    "(the others are exact)");
+	nks_info_text_names(grp, NKSTAT_GROUP_A_LOSSY, "lossy",
+			    "(lower bounds: a hook missed hits since load)");
 }
 
 static void nks_info_text(const struct nks_reply *r)

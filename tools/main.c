@@ -81,7 +81,8 @@ static void nks_usage(FILE *f)
 		"  -h, --help     print this help\n"
 		"\n"
 		"Exit status: 0 success, 1 bad usage, 2 kernel or netlink error,\n"
-		"3 the nkstat kernel module is not loaded. See nkstat(8).\n");
+		"3 the nkstat kernel module is not loaded, 4 permission denied\n"
+		"(every object but info needs CAP_NET_ADMIN). See nkstat(8).\n");
 }
 
 static int nks_cmd_help(const struct nks_opts *opts, int argc, char **argv)

@@ -160,7 +160,8 @@ static void nks_neigh_json_states(struct nks_json *j,
 	nks_json_close(j, '}');
 }
 
-static void nks_neigh_json(struct nks_json *j, const struct nks_neigh_table *t)
+static void nks_neigh_json(struct nks_json *j, const struct nks_reply *r,
+			   const struct nks_neigh_table *t)
 {
 	int64_t room = 0;
 	bool have;
@@ -182,12 +183,15 @@ static void nks_neigh_json(struct nks_json *j, const struct nks_neigh_table *t)
 
 	nks_json_key(j, "netns");
 	nks_neigh_json_states(j, t);
+	nks_json_klossy(j, r);
 	nks_json_close(j, '}');
 }
 
-static void nks_neigh_text_table(const struct nks_neigh_table *t)
+/* Lossy values are marked: "872 (lossy: lower bound)". */
+static void nks_neigh_text_table(const struct nks_reply *r,
+				 const struct nks_neigh_table *t)
 {
-	char a[24], b[24], c[24], d[24];
+	char a[48], b[48], c[48], d[48];
 	uint64_t thresh3, v;
 	int64_t room;
 
@@ -217,14 +221,19 @@ static void nks_neigh_text_table(const struct nks_neigh_table *t)
 	printf("  %-26s %s, failed %s, budget hits %s\n", "forced gc runs",
 	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_FORCED_GC_RUNS], a),
 	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_FORCED_GC_FAILURES], b),
-	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_FORCED_GC_BUDGET_HITS], c));
+	       NKS_LFMT(r, "forced_gc_budget_hits",
+			t->tb[NKSTAT_NEIGH_A_FORCED_GC_BUDGET_HITS], c));
 	printf("  %-26s %s in %s traced runs (estimate)\n", "forced gc reclaimed",
-	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_FORCED_GC_RECLAIMED], a),
-	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_FORCED_GC_RUNS_TRACED], b));
+	       NKS_LFMT(r, "forced_gc_reclaimed",
+			t->tb[NKSTAT_NEIGH_A_FORCED_GC_RECLAIMED], a),
+	       NKS_LFMT(r, "forced_gc_runs_traced",
+			t->tb[NKSTAT_NEIGH_A_FORCED_GC_RUNS_TRACED], b));
 	nks_text_hist("reclaimed per forced gc",
-		      t->tb[NKSTAT_NEIGH_A_FORCED_GC_RECLAIM_HIST]);
+		      t->tb[NKSTAT_NEIGH_A_FORCED_GC_RECLAIM_HIST],
+		      nks_lossy_mark(r, "forced_gc_reclaim_hist"));
 	nks_text_hist("forced gc latency (us)",
-		      t->tb[NKSTAT_NEIGH_A_FORCED_GC_LATENCY_HIST]);
+		      t->tb[NKSTAT_NEIGH_A_FORCED_GC_LATENCY_HIST],
+		      nks_lossy_mark(r, "forced_gc_latency_hist"));
 	if (nks_attr_u64(t->tb[NKSTAT_NEIGH_A_LAST_OVERFLOW_AGE_MS], &v))
 		printf("  %-26s %.1f s ago\n", "last overflow", v / 1000.0);
 	else
@@ -236,7 +245,8 @@ static void nks_neigh_text_table(const struct nks_neigh_table *t)
 	       NKS_FMT(t->tb[NKSTAT_NEIGH_A_RES_FAILED], b));
 }
 
-static void nks_neigh_text(const struct nks_neigh_table *t)
+static void nks_neigh_text(const struct nks_reply *r,
+			   const struct nks_neigh_table *t)
 {
 	uint64_t v, total = 0;
 	char a[24];
@@ -245,7 +255,7 @@ static void nks_neigh_text(const struct nks_neigh_table *t)
 	printf("%s (%s)\n", t->id < NKS_ARRAY_SIZE(nks_table_caches) ?
 	       nks_table_caches[t->id] : "unknown table",
 	       t->id < NKS_ARRAY_SIZE(nks_table_names) ? nks_table_names[t->id] : "?");
-	nks_neigh_text_table(t);
+	nks_neigh_text_table(r, t);
 	printf("  this netns:");
 	for (i = 0; i < NKS_ARRAY_SIZE(nks_nud_order); i++) {
 		int s = nks_nud_order[i];
@@ -289,7 +299,8 @@ static const struct nks_prom_field nks_neigh_prom[] = {
 	  "Failed resolutions." },
 };
 
-static void nks_neigh_prom_out(struct nks_neigh_table *tables, int n,
+static void nks_neigh_prom_out(const struct nks_reply *r,
+			       struct nks_neigh_table *tables, int n,
 			       const struct nks_opts *opts)
 {
 	char labels[256];
@@ -340,6 +351,8 @@ static void nks_neigh_prom_out(struct nks_neigh_table *tables, int n,
 			       nks_table_names[tables[k].id]);
 		nks_prom_sample("neigh_alloc_failures_total", labels, v);
 	}
+	/* the table-wide values they qualify have no netns label either */
+	nks_prom_lossy(r, "neigh", "");
 }
 
 int nks_neigh_print(const struct nks_reply *r, void *arg)
@@ -359,7 +372,7 @@ int nks_neigh_print(const struct nks_reply *r, void *arg)
 		rem = r->len;
 		while (n < NKSTAT_NEIGH_TABLE_MAX && nks_neigh_next(&a, &rem, &tables[n]))
 			n++;
-		nks_neigh_prom_out(tables, n, opts);
+		nks_neigh_prom_out(r, tables, n, opts);
 		return 0;
 	}
 
@@ -374,11 +387,11 @@ int nks_neigh_print(const struct nks_reply *r, void *arg)
 	while (nks_neigh_next(&a, &rem, &t)) {
 		if (opts->json) {
 			nks_json_key(&j, nks_table_names[t.id]);
-			nks_neigh_json(&j, &t);
+			nks_neigh_json(&j, r, &t);
 		} else {
 			if (!first)
 				putchar('\n');
-			nks_neigh_text(&t);
+			nks_neigh_text(r, &t);
 		}
 		first = false;
 	}
@@ -393,7 +406,25 @@ int nks_neigh_print(const struct nks_reply *r, void *arg)
 struct nks_neigh_dev_out {
 	const struct nks_opts *opts;
 	struct nks_json json;
+	bool header;		/* the text header is out */
 };
+
+/*
+ * The text header, once: before the first row, or after a dump with none,
+ * so that a refused dump prints nothing but its error.
+ */
+static void nks_neigh_dev_header(struct nks_neigh_dev_out *out)
+{
+	size_t i;
+
+	if (out->opts->json || out->header)
+		return;
+	printf("%-16s %7s %-6s %7s", "DEV", "IFINDEX", "TABLE", "TOTAL");
+	for (i = 0; i < NKS_ARRAY_SIZE(nks_nud_order); i++)
+		printf(" %s", nks_nud_names[nks_nud_order[i]]);
+	printf(" %7s\n", "REFUSED");
+	out->header = true;
+}
 
 /* One GET_NEIGH_DEV message: one device, a nest per table. */
 static int nks_neigh_dev_print(const struct nks_reply *r, void *arg)
@@ -408,6 +439,7 @@ static int nks_neigh_dev_print(const struct nks_reply *r, void *arg)
 	int rem;
 	size_t i;
 
+	nks_neigh_dev_header(out);
 	if (out->opts->json) {
 		nks_json_open(&out->json, '{');
 		nks_json_kstr(&out->json, "ifname", nks_attr_str(ifname));
@@ -446,18 +478,13 @@ static int nks_cmd_neigh_dev(const struct nks_opts *opts, struct nks_nl *nl)
 	struct nks_neigh_dev_out out = { .opts = opts };
 	int ret;
 
-	if (opts->json) {
+	/* buffered until the end, or the first 16 KiB: a refusal prints none */
+	if (opts->json)
 		nks_json_list_begin(&out.json, stdout, opts->pretty, "neigh_dev");
-	} else {
-		size_t i;
-
-		printf("%-16s %7s %-6s %7s", "DEV", "IFINDEX", "TABLE", "TOTAL");
-		for (i = 0; i < NKS_ARRAY_SIZE(nks_nud_order); i++)
-			printf(" %s", nks_nud_names[nks_nud_order[i]]);
-		printf(" %7s\n", "REFUSED");
-	}
 	ret = nks_nl_cmd(nl, NKSTAT_CMD_GET_NEIGH_DEV, NLM_F_DUMP, 0, 0,
 			 nks_neigh_dev_print, &out);
+	if (!ret)
+		nks_neigh_dev_header(&out);
 	if (opts->json && !ret)
 		nks_json_list_end(&out.json);
 	return ret;

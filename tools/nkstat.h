@@ -19,6 +19,7 @@ enum {
 	NKS_EXIT_USAGE = 1,	/* bad command line */
 	NKS_EXIT_KERNEL = 2,	/* the kernel refused or failed a request */
 	NKS_EXIT_NOMOD = 3,	/* the nkstat family is not registered */
+	NKS_EXIT_PERM = 4,	/* refused for want of a privilege (EPERM) */
 };
 
 struct nks_opts {
@@ -57,6 +58,12 @@ void nks_nl_close(struct nks_nl *nl);
  */
 int nks_nl_cmd(struct nks_nl *nl, uint8_t cmd, int flags, int attr,
 	       uint32_t val, nks_reply_fn fn, void *arg);
+/*
+ * The kernel refused @cmd with @err (negative) and the extack message
+ * @ext_msg ("" if none): prints one line and returns the exit code. EPERM
+ * from a command that walks a table names the object and CAP_NET_ADMIN.
+ */
+int nks_nl_refused(uint8_t cmd, int err, const char *ext_msg);
 
 /* A u64 attribute of a reply and its JSON name. */
 struct nks_field {
@@ -226,10 +233,32 @@ bool nks_ports_ephemeral(struct nlattr **tb, uint64_t *size, uint64_t *used);
 int nks_neigh_table_id(const char *name);
 
 /* Histograms: JSON {"0": n, "1": n, "2-3": n, ...}, or null if absent;
- * text "  TITLE  0:n 2-3:n" on one line, non-empty buckets only.
+ * text "  TITLE  0:n 2-3:n" on one line, non-empty buckets only, then
+ * @mark (a lossy mark, or "") unless the histogram is absent.
  */
 void nks_json_khist(struct nks_json *j, const char *key, struct nlattr *nest);
-void nks_text_hist(const char *title, struct nlattr *nest);
+void nks_text_hist(const char *title, struct nlattr *nest, const char *mark);
+
+/*
+ * Lossy counters (see lossy.c): whether a reply lists @name in
+ * NKSTAT_A_LOSSY; its mark, " (lossy: lower bound)" or ""; a u64 as
+ * nks_attr_fmt() prints it, then its mark when present and lossy.
+ */
+bool nks_lossy(const struct nks_reply *r, const char *name);
+const char *nks_lossy_mark(const struct nks_reply *r, const char *name);
+const char *nks_lossy_fmt(const struct nks_reply *r, const char *name,
+			  struct nlattr *a, char *buf, size_t len);
+#define NKS_LFMT(r, name, a, buf) nks_lossy_fmt(r, name, a, buf, sizeof(buf))
+/*
+ * "KEY": [...], the strings of @type among the @len bytes of attributes at
+ * @head (null for one that is not a string); "lossy": [...] of a reply.
+ */
+void nks_json_kstrings(struct nks_json *j, const char *key,
+		       struct nlattr *head, int len, int type);
+void nks_json_klossy(struct nks_json *j, const struct nks_reply *r);
+/* nkstat_GROUP_lossy{LABELS,counter="NAME"} 1 per lossy counter of @r */
+void nks_prom_lossy(const struct nks_reply *r, const char *group,
+		    const char *labels);
 
 /* Prometheus text exposition: metric "nkstat_NAME", labels "k=\"v\",..." */
 void nks_prom_family(const char *name, const char *type, const char *help);

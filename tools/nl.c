@@ -191,8 +191,44 @@ static int nks_nl_finish(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-/* Sends @msg (consumed) and calls @fn for each reply. */
-static int nks_nl_request(struct nks_nl *nl, struct nl_msg *msg,
+/* The object a command that walks a kernel table serves; NULL for others. */
+static const char *nks_nl_object(uint8_t cmd)
+{
+	static const char *const objects[] = {
+		[NKSTAT_CMD_GET_NEIGH] = "neigh",
+		[NKSTAT_CMD_GET_NEIGH_DEV] = "neigh dev",
+		[NKSTAT_CMD_GET_PORTS] = "ports",
+		[NKSTAT_CMD_GET_PORTS_LIST] = "ports list",
+		[NKSTAT_CMD_GET_TCP] = "tcp",
+		[NKSTAT_CMD_GET_TCP_ORPHANS] = "tcp orphans",
+	};
+
+	return cmd < sizeof(objects) / sizeof(objects[0]) ? objects[cmd] : NULL;
+}
+
+int nks_nl_refused(uint8_t cmd, int err, const char *ext_msg)
+{
+	const char *object = nks_nl_object(cmd);
+
+	/* the family went away between resolving and asking */
+	if (err == -ENOENT && !ext_msg[0]) {
+		fprintf(stderr, "nkstat: the nkstat kernel module was unloaded during the request; load it again and retry\n");
+		return NKS_EXIT_NOMOD;
+	}
+	if (err == -EPERM && object)
+		fprintf(stderr, "nkstat: %s needs CAP_NET_ADMIN over this network namespace (run as root)%s%s\n",
+			object, ext_msg[0] ? ": " : "", ext_msg);
+	else if (ext_msg[0])
+		fprintf(stderr, "nkstat: kernel refused the request: %s (%s)\n",
+			ext_msg, strerror(-err));
+	else
+		fprintf(stderr, "nkstat: kernel refused the request: %s\n",
+			strerror(-err));
+	return err == -EPERM ? NKS_EXIT_PERM : NKS_EXIT_KERNEL;
+}
+
+/* Sends @msg (consumed), a request of @cmd, and calls @fn for each reply. */
+static int nks_nl_request(struct nks_nl *nl, struct nl_msg *msg, uint8_t cmd,
 			  nks_reply_fn fn, void *arg)
 {
 	struct nks_req req = { .fn = fn, .arg = arg };
@@ -219,20 +255,8 @@ static int nks_nl_request(struct nks_nl *nl, struct nl_msg *msg,
 		err = nl_recvmsgs(nl->sk, cb);
 	nl_cb_put(cb);
 
-	if (req.err) {
-		/* the family went away between resolving and asking */
-		if (req.err == -ENOENT && !req.ext_msg[0]) {
-			fprintf(stderr, "nkstat: the nkstat kernel module was unloaded during the request; load it again and retry\n");
-			return NKS_EXIT_NOMOD;
-		}
-		if (req.ext_msg[0])
-			fprintf(stderr, "nkstat: kernel refused the request: %s (%s)\n",
-				req.ext_msg, strerror(-req.err));
-		else
-			fprintf(stderr, "nkstat: kernel refused the request: %s\n",
-				strerror(-req.err));
-		return NKS_EXIT_KERNEL;
-	}
+	if (req.err)
+		return nks_nl_refused(cmd, req.err, req.ext_msg);
 	if (err < 0) {
 		fprintf(stderr, "nkstat: netlink error: %s\n", nl_geterror(err));
 		return NKS_EXIT_KERNEL;
@@ -270,7 +294,7 @@ int nks_nl_cmd_attrs(struct nks_nl *nl, uint8_t cmd, int flags,
 		fprintf(stderr, "nkstat: out of memory\n");
 		return NKS_EXIT_KERNEL;
 	}
-	return nks_nl_request(nl, msg, fn, arg);
+	return nks_nl_request(nl, msg, cmd, fn, arg);
 }
 
 int nks_nl_cmd(struct nks_nl *nl, uint8_t cmd, int flags, int attr,

@@ -78,7 +78,8 @@ static const char *nks_fmt_pct(bool have, double pct, char *buf, size_t len)
 	return buf;
 }
 
-static void nks_ports_json(struct nlattr **tb, const struct nks_opts *opts)
+static void nks_ports_json(const struct nks_reply *r, struct nlattr **tb,
+			   const struct nks_opts *opts)
 {
 	struct nks_json j;
 	uint64_t size = 0;
@@ -101,14 +102,16 @@ static void nks_ports_json(struct nlattr **tb, const struct nks_opts *opts)
 	have = nks_attr_pct(tb[NKSTAT_PORTS_A_TW_COUNT], tb[NKSTAT_PORTS_A_TW_MAX], &pct);
 	nks_json_kfixed1(&j, "tw_utilisation_pct", have, pct);
 	nks_json_khist(&j, "chain_hist", tb[NKSTAT_PORTS_A_CHAIN_HIST]);
+	nks_json_klossy(&j, r);
 	nks_json_close(&j, '}');
 	nks_json_close(&j, '}');
 	nks_json_end(&j);
 }
 
-static void nks_ports_text(struct nlattr **tb)
+/* Lossy values are marked: "20 (lossy: lower bound)". */
+static void nks_ports_text(const struct nks_reply *r, struct nlattr **tb)
 {
-	char a[24], b[24], c[24], p[32];
+	char a[48], b[48], c[48], p[32];
 	uint64_t size = 0;
 	double pct = 0;
 	bool have;
@@ -116,23 +119,26 @@ static void nks_ports_text(struct nlattr **tb)
 	printf("tcp bind hash (this netns)\n");
 	printf("  %-26s %s, %s used by this netns, longest chain %s\n",
 	       "hash buckets", NKS_FMT(tb[NKSTAT_PORTS_A_BHASH_SIZE], a),
-	       NKS_FMT(tb[NKSTAT_PORTS_A_BUCKETS_USED], b),
-	       NKS_FMT(tb[NKSTAT_PORTS_A_MAX_CHAIN], c));
-	nks_text_hist("chain lengths", tb[NKSTAT_PORTS_A_CHAIN_HIST]);
+	       NKS_LFMT(r, "buckets_used", tb[NKSTAT_PORTS_A_BUCKETS_USED], b),
+	       NKS_LFMT(r, "max_chain", tb[NKSTAT_PORTS_A_MAX_CHAIN], c));
+	nks_text_hist("chain lengths", tb[NKSTAT_PORTS_A_CHAIN_HIST],
+		      nks_lossy_mark(r, "chain_hist"));
 	printf("  %-26s %s, with %s owners (%s in TIME_WAIT)\n", "bind buckets",
-	       NKS_FMT(tb[NKSTAT_PORTS_A_BIND_BUCKETS], a),
-	       NKS_FMT(tb[NKSTAT_PORTS_A_OWNERS], b),
-	       NKS_FMT(tb[NKSTAT_PORTS_A_TW_OWNERS], c));
+	       NKS_LFMT(r, "bind_buckets", tb[NKSTAT_PORTS_A_BIND_BUCKETS], a),
+	       NKS_LFMT(r, "owners", tb[NKSTAT_PORTS_A_OWNERS], b),
+	       NKS_LFMT(r, "tw_owners", tb[NKSTAT_PORTS_A_TW_OWNERS], c));
 	have = nks_ports_eph(tb, &size, &pct);
 	printf("  %-26s %s-%s: %s of %llu ports in use%s\n", "ephemeral range",
 	       NKS_FMT(tb[NKSTAT_PORTS_A_EPHEMERAL_LO], a),
 	       NKS_FMT(tb[NKSTAT_PORTS_A_EPHEMERAL_HI], b),
-	       NKS_FMT(tb[NKSTAT_PORTS_A_EPHEMERAL_PORTS_USED], c),
+	       NKS_LFMT(r, "ephemeral_ports_used",
+			tb[NKSTAT_PORTS_A_EPHEMERAL_PORTS_USED], c),
 	       (unsigned long long)size, nks_fmt_pct(have, pct, p, sizeof(p)));
 	printf("  %-26s %s\n", "connect() EADDRNOTAVAIL",
-	       NKS_FMT(tb[NKSTAT_PORTS_A_CONNECT_EADDRNOTAVAIL], a));
+	       NKS_LFMT(r, "connect_eaddrnotavail",
+			tb[NKSTAT_PORTS_A_CONNECT_EADDRNOTAVAIL], a));
 	printf("  %-26s %s\n", "bind()/listen() EADDRINUSE",
-	       NKS_FMT(tb[NKSTAT_PORTS_A_BIND_EADDRINUSE], a));
+	       NKS_LFMT(r, "bind_eaddrinuse", tb[NKSTAT_PORTS_A_BIND_EADDRINUSE], a));
 	have = nks_attr_pct(tb[NKSTAT_PORTS_A_TW_COUNT], tb[NKSTAT_PORTS_A_TW_MAX], &pct);
 	printf("  %-26s %s of tcp_max_tw_buckets %s%s\n", "TIME_WAIT",
 	       NKS_FMT(tb[NKSTAT_PORTS_A_TW_COUNT], a),
@@ -177,7 +183,8 @@ static const struct nks_prom_field nks_ports_prom[] = {
 	  "TIME_WAIT sockets connect() took over (TcpExtTWRecycled)." },
 };
 
-static void nks_ports_prom_out(struct nlattr **tb, const struct nks_opts *opts)
+static void nks_ports_prom_out(const struct nks_reply *r, struct nlattr **tb,
+			       const struct nks_opts *opts)
 {
 	char labels[256];
 	uint64_t v, size;
@@ -200,6 +207,9 @@ static void nks_ports_prom_out(struct nlattr **tb, const struct nks_opts *opts)
 		nks_prom_family("ports_ephemeral", "gauge", "Ports in ip_local_port_range.");
 		nks_prom_sample("ports_ephemeral", labels, size);
 	}
+	labels[0] = '\0';
+	nks_prom_label(labels, sizeof(labels), "netns", opts->netns);
+	nks_prom_lossy(r, "ports", labels);
 }
 
 int nks_ports_print(const struct nks_reply *r, void *arg)
@@ -210,11 +220,11 @@ int nks_ports_print(const struct nks_reply *r, void *arg)
 	if (r->tb[NKSTAT_A_PORTS])
 		nla_parse_nested(tb, NKSTAT_PORTS_A_MAX, r->tb[NKSTAT_A_PORTS], NULL);
 	if (opts->prom)
-		nks_ports_prom_out(tb, opts);
+		nks_ports_prom_out(r, tb, opts);
 	else if (opts->json)
-		nks_ports_json(tb, opts);
+		nks_ports_json(r, tb, opts);
 	else
-		nks_ports_text(tb);
+		nks_ports_text(r, tb);
 	return 0;
 }
 
@@ -266,7 +276,21 @@ struct nks_ports_list {
 	long top;		/* 0: all, in port order */
 	struct nks_port *ports;
 	size_t n, cap;
+	bool header;		/* the text header is out */
 };
+
+/*
+ * The text header, once: before the first row, or after a dump with none,
+ * so that a refused dump prints nothing but its error.
+ */
+static void nks_ports_list_header(struct nks_ports_list *l)
+{
+	if (l->opts->json || l->header)
+		return;
+	printf("%5s %6s %7s %7s %5s %-9s %s\n", "PORT", "L3MDEV", "OWNERS",
+	       "TW", "ADDRS", "REUSE", "REUSEPORT");
+	l->header = true;
+}
 
 static const char *nks_reuse_name(int64_t v)
 {
@@ -286,6 +310,7 @@ static void nks_port_out(struct nks_ports_list *l, const struct nks_port *p)
 {
 	struct nks_json *j = &l->json;
 
+	nks_ports_list_header(l);
 	if (!l->opts->json) {
 		char o[24], t[24], a[24];
 
@@ -375,9 +400,11 @@ static int nks_ports_usage(const char *what)
 /* After the dump (@ret its outcome): --top's rows, the JSON's end. */
 static void nks_ports_list_finish(struct nks_ports_list *l, int ret)
 {
-	size_t k;
-
+	if (!ret)
+		nks_ports_list_header(l);
 	if (!ret && l->top) {
+		size_t k;
+
 		if (l->n)	/* qsort() takes no NULL, even for 0 rows */
 			qsort(l->ports, l->n, sizeof(*l->ports), nks_port_cmp);
 		for (k = 0; k < l->n && k < (size_t)l->top; k++)
@@ -456,12 +483,9 @@ static int nks_cmd_ports_list(const struct nks_opts *opts, int argc, char **argv
 	ret = nks_nl_open(&nl);
 	if (ret)
 		return ret;
-	if (opts->json) {
+	/* buffered until the end, or the first 16 KiB: a refusal prints none */
+	if (opts->json)
 		nks_json_list_begin(&l.json, stdout, opts->pretty, "ports_list");
-	} else {
-		printf("%5s %6s %7s %7s %5s %-9s %s\n", "PORT", "L3MDEV", "OWNERS",
-		       "TW", "ADDRS", "REUSE", "REUSEPORT");
-	}
 	ret = nks_nl_cmd_attrs(&nl, NKSTAT_CMD_GET_PORTS_LIST, NLM_F_DUMP, attrs, n,
 			       nks_ports_list_rows, &l);
 	nks_nl_close(&nl);

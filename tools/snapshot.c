@@ -327,7 +327,7 @@ static bool nks_jcontainer(struct nks_jparse *j, char open)
 {
 	char close = open == '{' ? '}' : ']';
 	char key[128];
-	size_t idx = 0, old;
+	size_t idx = 0;
 
 	if (++j->depth > 32)
 		return nks_jfail(j, "nested too deep");
@@ -339,6 +339,8 @@ static bool nks_jcontainer(struct nks_jparse *j, char open)
 		return true;
 	}
 	for (;;) {
+		size_t old;
+
 		nks_jskip_ws(j);
 		if (open == '{') {
 			if (!nks_jstring(j, key, sizeof(key)))
@@ -519,7 +521,7 @@ static const char *nks_flat_str(const struct nks_flat *f, const char *path)
 static int nks_read_file(const char *name, char **text, size_t *len)
 {
 	FILE *f = fopen(name, "re");
-	size_t cap = 65536, n = 0, got;
+	size_t cap = 65536, n = 0;
 	char *buf = NULL, *nb;
 
 	if (!f) {
@@ -527,6 +529,8 @@ static int nks_read_file(const char *name, char **text, size_t *len)
 		return NKS_EXIT_USAGE;
 	}
 	for (;;) {
+		size_t got;
+
 		nb = realloc(buf, cap);
 		if (!nb) {
 			free(buf);

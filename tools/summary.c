@@ -121,9 +121,6 @@ static int nks_sum_tcp(const struct nks_reply *r, void *arg)
 {
 	struct nlattr *tb[NKSTAT_TCP_A_MAX + 1], *o[NKSTAT_ORPHANS_A_MAX + 1];
 	struct nks_summary *s = arg;
-	uint64_t v;
-	struct nlattr *a;
-	int rem;
 
 	if (!r->tb[NKSTAT_A_TCP] ||
 	    nla_parse_nested(tb, NKSTAT_TCP_A_MAX, r->tb[NKSTAT_A_TCP], NULL))
@@ -143,6 +140,10 @@ static int nks_sum_tcp(const struct nks_reply *r, void *arg)
 	 * which is the kernel's TCPAbortOnMemory (since the netns was made).
 	 */
 	if (tb[NKSTAT_TCP_A_ABORTS]) {
+		struct nlattr *a;
+		uint64_t v;
+		int rem;
+
 		nla_for_each_nested(a, tb[NKSTAT_TCP_A_ABORTS], rem) {
 			if (nla_type(a) == NKSTAT_ABORTS_A_MEMORY) {
 				s->have_memory = nks_attr_u64(a, &s->memory);

@@ -45,6 +45,7 @@ static const struct nks_field nks_aborts_fields[] = {
 
 /* A reply's three levels: NKSTAT_A_TCP, its orphans and aborts nests. */
 struct nks_tcp {
+	const struct nks_reply *r;	/* for its lossy counters */
 	struct nlattr *tb[NKSTAT_TCP_A_MAX + 1];
 	struct nlattr *orph[NKSTAT_ORPHANS_A_MAX + 1];
 	struct nlattr *ab[NKSTAT_ABORTS_A_MAX + 1];
@@ -75,6 +76,7 @@ bool nks_tcp_max_orphans(uint64_t *v)
 static void nks_tcp_parse(const struct nks_reply *r, struct nks_tcp *t)
 {
 	memset(t, 0, sizeof(*t));
+	t->r = r;
 	if (r->tb[NKSTAT_A_TCP])
 		nla_parse_nested(t->tb, NKSTAT_TCP_A_MAX, r->tb[NKSTAT_A_TCP], NULL);
 	if (t->tb[NKSTAT_TCP_A_ORPHANS])
@@ -164,34 +166,49 @@ static void nks_tcp_json(const struct nks_tcp *t, const struct nks_opts *opts)
 	have = nks_attr_u64(t->tb[NKSTAT_TCP_A_ABORT_ON_MEMORY], &v);
 	nks_json_ku64(&j, "abort_on_memory", have, v);
 	nks_json_close(&j, '}');
+	nks_json_klossy(&j, t->r);
 	nks_json_close(&j, '}');
 	nks_json_close(&j, '}');
 	nks_json_end(&j);
 }
 
-static void nks_tcp_text(const struct nks_tcp *t)
+/* Lossy counters are marked: "40 (lossy: lower bound)". */
+static void nks_tcp_text_census(const struct nks_tcp *t)
 {
+	/* "orphans": the whole census, every value of the next lines */
+	const char *m = t->tb[NKSTAT_TCP_A_ORPHANS] ?
+			nks_lossy_mark(t->r, "orphans") : "";
 	char a[24], b[24], c[24], d[24], e[24];
 	struct nlattr *const *o = t->orph;
-	uint64_t g, sum;
-	size_t i;
 
 	printf("tcp orphans (this netns)\n");
-	printf("  %-26s %s: FIN-WAIT-1 %s, FIN-WAIT-2 %s, CLOSING %s, LAST-ACK %s\n",
+	printf("  %-26s %s: FIN-WAIT-1 %s, FIN-WAIT-2 %s, CLOSING %s, LAST-ACK %s%s\n",
 	       "orphans", NKS_FMT(o[NKSTAT_ORPHANS_A_TOTAL], a),
 	       NKS_FMT(o[NKSTAT_ORPHANS_A_FIN_WAIT1], b),
 	       NKS_FMT(o[NKSTAT_ORPHANS_A_FIN_WAIT2], c),
 	       NKS_FMT(o[NKSTAT_ORPHANS_A_CLOSING], d),
-	       NKS_FMT(o[NKSTAT_ORPHANS_A_LAST_ACK], e));
-	printf("  %-26s %s, highest backoff %s\n", "zero-window probing",
+	       NKS_FMT(o[NKSTAT_ORPHANS_A_LAST_ACK], e), m);
+	printf("  %-26s %s, highest backoff %s%s\n", "zero-window probing",
 	       NKS_FMT(o[NKSTAT_ORPHANS_A_ZERO_WINDOW_PROBING], a),
-	       NKS_FMT(o[NKSTAT_ORPHANS_A_MAX_BACKOFF], b));
-	nks_text_hist("  by probes out", o[NKSTAT_ORPHANS_A_PROBES_HIST]);
-	printf("  %-26s %s\n", "zero-window retransmits",
-	       NKS_FMT(o[NKSTAT_ORPHANS_A_ZERO_WINDOW_RTO], a));
-	printf("  %-26s %s, %s of them with TCP_USER_TIMEOUT\n",
-	       "stalled, not orphans", NKS_FMT(t->tb[NKSTAT_TCP_A_STALLED_ZERO_WINDOW], a),
-	       NKS_FMT(t->tb[NKSTAT_TCP_A_WITH_USER_TIMEOUT], b));
+	       NKS_FMT(o[NKSTAT_ORPHANS_A_MAX_BACKOFF], b), m);
+	nks_text_hist("  by probes out", o[NKSTAT_ORPHANS_A_PROBES_HIST], m);
+	printf("  %-26s %s%s\n", "zero-window retransmits",
+	       NKS_FMT(o[NKSTAT_ORPHANS_A_ZERO_WINDOW_RTO], a), m);
+}
+
+static void nks_tcp_text(const struct nks_tcp *t)
+{
+	char a[48], b[48], name[48];
+	bool lossy = false;
+	uint64_t g, sum;
+	size_t i;
+
+	nks_tcp_text_census(t);
+	printf("  %-26s %s, %s of them with TCP_USER_TIMEOUT\n", "stalled, not orphans",
+	       NKS_LFMT(t->r, "stalled_zero_window",
+			t->tb[NKSTAT_TCP_A_STALLED_ZERO_WINDOW], a),
+	       NKS_LFMT(t->r, "with_user_timeout",
+			t->tb[NKSTAT_TCP_A_WITH_USER_TIMEOUT], b));
 	printf("  %-26s %s", "orphans, every netns",
 	       NKS_FMT(t->tb[NKSTAT_TCP_A_ORPHANS_GLOBAL], a));
 	if (t->have_max_orphans) {
@@ -207,14 +224,18 @@ static void nks_tcp_text(const struct nks_tcp *t)
 	for (i = 0; i < NKS_ARRAY_SIZE(nks_aborts_fields); i++) {
 		if (nks_aborts_fields[i].attr == NKSTAT_ABORTS_A_MEMORY)
 			continue;
+		/* named as GET_INFO names the causes: "aborts.retries2" */
+		snprintf(name, sizeof(name), "aborts.%s", nks_aborts_fields[i].name);
 		printf("  %-26s %s\n", nks_aborts_fields[i].name,
-		       NKS_FMT(t->ab[nks_aborts_fields[i].attr], a));
+		       NKS_LFMT(t->r, name, t->ab[nks_aborts_fields[i].attr], a));
+		lossy = lossy || nks_lossy(t->r, name);
 	}
 	printf("the kernel's totals (this netns, since it was made)\n");
 	printf("  %-26s %s", "TcpExtTCPAbortOnTimeout",
 	       NKS_FMT(t->tb[NKSTAT_TCP_A_ABORT_ON_TIMEOUT], a));
 	if (nks_tcp_timeouts(t, &sum))
-		printf("  (causes but memory: %llu)", (unsigned long long)sum);
+		printf("  (causes but memory: %llu%s)", (unsigned long long)sum,
+		       lossy ? ", a lower bound" : "");
 	/* the memory cause is this counter itself */
 	printf("\n  %-26s %s  (cause memory)\n", "TcpExtTCPAbortOnMemory",
 	       NKS_FMT(t->tb[NKSTAT_TCP_A_ABORT_ON_MEMORY], a));
@@ -300,6 +321,7 @@ static void nks_tcp_prom(const struct nks_tcp *t, const struct nks_opts *opts)
 		nks_prom_label(labels, sizeof(labels), "cause", nks_aborts_fields[i].name);
 		nks_prom_sample("tcp_aborts_total", labels, v);
 	}
+	nks_prom_lossy(t->r, "tcp", ns);
 }
 
 int nks_tcp_print(const struct nks_reply *r, void *arg)
@@ -581,8 +603,6 @@ static void nks_orphans_peers(struct nks_orphans_list *l)
 /* After the dump: the rows sorted by peer, or one per peer, and freed. */
 static void nks_orphans_finish(struct nks_orphans_list *l, bool peers)
 {
-	size_t i;
-
 	if (l->n)	/* qsort() takes no NULL, even for 0 rows */
 		qsort(l->rows, l->n, sizeof(*l->rows), nks_orphan_cmp);
 	if (l->opts->json)
@@ -591,6 +611,8 @@ static void nks_orphans_finish(struct nks_orphans_list *l, bool peers)
 	if (peers) {
 		nks_orphans_peers(l);
 	} else {
+		size_t i;
+
 		if (!l->opts->json)
 			printf("%-10s %-23s %-23s %-9s %6s %7s %7s %7s %8s\n", "STATE",
 			       "LOCAL", "PEER", "TIMER", "PROBES", "BACKOFF",

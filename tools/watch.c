@@ -181,7 +181,7 @@ int nks_cmd_watch(const struct nks_opts *opts, int argc, char **argv)
 {
 	struct nks_round rounds[2] = { { 0 } }, *cur, *prev = NULL;
 	struct sigaction sa = { .sa_handler = nks_on_signal };
-	double interval = 1, t0 = 0, t1;
+	double interval = 1, t0 = 0;
 	bool tty = isatty(STDOUT_FILENO);
 	const char *group = NULL;
 	unsigned long n, count = 0;
@@ -221,6 +221,8 @@ int nks_cmd_watch(const struct nks_opts *opts, int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	for (n = 1; !nks_stop && (!count || n <= count); n++) {
+		double t1;
+
 		cur = &rounds[n % 2];
 		cur->group = group;
 		ret = nks_watch_collect(cur, opts);

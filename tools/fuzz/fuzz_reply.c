@@ -83,7 +83,7 @@ FUZZ_SET(fuzz_group, NKSTAT_GROUP_A_MAX,
 	 [NKSTAT_GROUP_A_STATE] = { .kind = U32 }, [NKSTAT_GROUP_A_REASON] = { .kind = STR },
 	 [NKSTAT_GROUP_A_HOOK] = { .kind = NEST, .nest = &fuzz_hook },
 	 [NKSTAT_GROUP_A_UNAVAILABLE] = { .kind = NEST, .nest = &fuzz_unavail },
-	 [NKSTAT_GROUP_A_ESTIMATE] = { .kind = STR });
+	 [NKSTAT_GROUP_A_ESTIMATE] = { .kind = STR }, [NKSTAT_GROUP_A_LOSSY] = { .kind = STR });
 FUZZ_SET(fuzz_nud, NKSTAT_NUD_A_MAX, [1 ... NKSTAT_NUD_A_MAX] = { .kind = U64 });
 FUZZ_SET(fuzz_neigh, NKSTAT_NEIGH_A_MAX,
 	 [NKSTAT_NEIGH_A_TABLE] = { .kind = U32 }, [NKSTAT_NEIGH_A_TABLE_HIDDEN] = { .kind = FLAG },
@@ -124,7 +124,7 @@ FUZZ_SET(fuzz_top, NKSTAT_A_MAX,
 	 [NKSTAT_A_PORT_MIN] = { .kind = U16 }, [NKSTAT_A_PORT_MAX] = { .kind = U16 },
 	 [NKSTAT_A_PORT_EPHEMERAL] = { .kind = FLAG }, [NKSTAT_A_PORT_MIN_OWNERS] = { .kind = U32 },
 	 [NKSTAT_A_TCP] = { .kind = NEST, .nest = &fuzz_tcp }, [NKSTAT_A_ORPHAN] = { .kind = NEST, .nest = &fuzz_orphan },
-	 [NKSTAT_A_ORPHAN_ZERO_WINDOW] = { .kind = FLAG });
+	 [NKSTAT_A_ORPHAN_ZERO_WINDOW] = { .kind = FLAG }, [NKSTAT_A_LOSSY] = { .kind = STR });
 
 /* True if the @len bytes at @data are attributes of @set, as a module sends them. */
 static bool fuzz_abi_ok(const uint8_t *data, size_t len, const struct fuzz_set *set,

@@ -50,6 +50,7 @@ echo "TAP version 13"
 check "version flag" 0 "^nkstat $VERSION\$" "" -- --version
 check "version object" 0 "^nkstat $VERSION\$" "" -- version
 check "help lists objects and exit codes" 0 "info .*GROUP" "" -- help
+check "help lists exit status 4" 0 "4 permission denied" "" -- help
 check "summary takes no arguments" 1 "" "^nkstat: summary takes no arguments" -- summary now
 check "help lists groups" 0 "Groups: neigh ports tcp" "" -- --help
 check "unknown object" 1 "" "^nkstat: unknown object 'frobnicate'" -- frobnicate

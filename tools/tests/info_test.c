@@ -8,6 +8,7 @@
  * (JSON), never as 0.
  */
 #define _GNU_SOURCE		/* asprintf(), strchrnul() */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -98,6 +99,17 @@ static char *nks_test_print(struct nks_test_reply *t, bool json)
 	return nks_test_print_with(t, json, nks_info_print);
 }
 
+static int nks_count(const char *s, const char *needle)
+{
+	int n = 0;
+
+	while ((s = strstr(s, needle))) {
+		n++;
+		s += strlen(needle);
+	}
+	return n;
+}
+
 FIXTURE(reply) {
 	struct nks_test_reply t;
 };
@@ -143,6 +155,8 @@ TEST_F(reply, full_json)
 	nla_put_string(msg, NKSTAT_UNAVAIL_A_REASON, "kprobe failed");
 	nla_nest_end(msg, un);
 	nla_put_string(msg, NKSTAT_GROUP_A_ESTIMATE, "bind_guess");
+	nla_put_string(msg, NKSTAT_GROUP_A_LOSSY, "connect_eaddrnotavail");
+	nla_put_string(msg, NKSTAT_GROUP_A_LOSSY, "owners");
 	nla_nest_end(msg, grp);
 
 	out = nks_test_print(&self->t, true);
@@ -151,14 +165,16 @@ TEST_F(reply, full_json)
 		     "\"kernel_release\":\"6.12.117+deb12-amd64\","
 		     "\"netns_requests\":7,\"groups\":["
 		     "{\"name\":\"neigh\",\"id\":1,\"state\":\"unavailable\","
-		     "\"reason\":\"not implemented\",\"hooks\":[],\"unavailable\":[],\"estimates\":[]},"
+		     "\"reason\":\"not implemented\",\"hooks\":[],\"unavailable\":[],\"estimates\":[],"
+		     "\"lossy\":[]},"
 		     "{\"name\":\"ports\",\"id\":2,\"state\":\"partial\",\"reason\":null,"
 		     "\"hooks\":[{\"name\":\"__inet_hash_connect\",\"kind\":\"kretprobe\",\"error\":null,"
 		     "\"missed\":3},"
 		     "{\"name\":\"inet_csk_get_port\",\"kind\":\"kprobe\","
 		     "\"error\":\"No such file or directory\",\"missed\":null}],"
 		     "\"unavailable\":[{\"counter\":\"bind_eaddrinuse\",\"reason\":\"kprobe failed\"}],"
-		     "\"estimates\":[\"bind_guess\"]}"
+		     "\"estimates\":[\"bind_guess\"],"
+		     "\"lossy\":[\"connect_eaddrnotavail\",\"owners\"]}"
 		     "]}}\n", out);
 	free(out);
 
@@ -170,6 +186,10 @@ TEST_F(reply, full_json)
 	EXPECT_NE(NULL, strstr(out, "hook kretprobe __inet_hash_connect (missed 3 hits"));
 	EXPECT_NE(NULL, strstr(out, "n/a  bind_eaddrinuse: kprobe failed\n"));
 	EXPECT_NE(NULL, strstr(out, "estimates bind_guess (the others are exact)\n"));
+	EXPECT_NE(NULL, strstr(out, "\n           lossy connect_eaddrnotavail, owners "
+			       "(lower bounds: a hook missed hits since load)\n"));
+	/* the neigh group lists none: no line */
+	EXPECT_EQ(1, nks_count(out, "lossy"));
 	free(out);
 }
 
@@ -214,7 +234,8 @@ TEST_F(reply, missing_attributes_not_zero)
 		     "\"module_version\":null,\"kernel_release\":null,"
 		     "\"netns_requests\":null,\"groups\":["
 		     "{\"name\":\"future\",\"id\":9,\"state\":\"unknown-77\","
-		     "\"reason\":null,\"hooks\":[],\"unavailable\":[],\"estimates\":[]}]}}\n", out);
+		     "\"reason\":null,\"hooks\":[],\"unavailable\":[],\"estimates\":[],"
+		     "\"lossy\":[]}]}}\n", out);
 	free(out);
 
 	out = nks_test_print(&self->t, false);
@@ -330,13 +351,14 @@ TEST(json_numbers)
  * null in JSON for exactly those keys, "n/a" in text, never 0).
  */
 
-enum nks_out { NKS_TEXT, NKS_JSON, NKS_PRETTY };
+enum nks_out { NKS_TEXT, NKS_JSON, NKS_PRETTY, NKS_PROM };
 
 static char *nks_test_out(struct nks_test_reply *t, enum nks_out mode,
 			  nks_reply_fn print)
 {
-	struct nks_opts opts = { .json = mode != NKS_TEXT,
-				 .pretty = mode == NKS_PRETTY };
+	struct nks_opts opts = { .json = mode == NKS_JSON || mode == NKS_PRETTY,
+				 .pretty = mode == NKS_PRETTY,
+				 .prom = mode == NKS_PROM, .netns = "4026531840" };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&buf, &len);
@@ -616,17 +638,6 @@ static char *nks_built(nks_build_fn build, bool extra, unsigned int lacks,
 	return out;
 }
 
-static int nks_count(const char *s, const char *needle)
-{
-	int n = 0;
-
-	while ((s = strstr(s, needle))) {
-		n++;
-		s += strlen(needle);
-	}
-	return n;
-}
-
 /*
  * @json with the first value of "@key" from @from on (a number, or an
  * object with what it holds) replaced by null; NULL if there is none.
@@ -703,7 +714,7 @@ static const struct nks_printer nks_printers[] = {
 /* Each printer: a newer module's reply prints as the same reply without. */
 TEST(newer_module_output_unchanged)
 {
-	static const enum nks_out modes[] = { NKS_TEXT, NKS_JSON, NKS_PRETTY };
+	static const enum nks_out modes[] = { NKS_TEXT, NKS_JSON, NKS_PRETTY, NKS_PROM };
 	size_t i, m;
 
 	for (i = 0; i < NKS_ARRAY_SIZE(nks_printers); i++) {
@@ -864,6 +875,279 @@ TEST(older_module_tcp)
 	EXPECT_EQ(9, nks_count(old, "n/a"));
 	free(full);
 	free(old);
+}
+
+/*
+ * Lossy counters: a reply's top-level NKSTAT_A_LOSSY strings. Each
+ * printer marks those it shows, lists them all in JSON ("lossy", [] when
+ * the reply has none, as an older module's) and gives each a
+ * GROUP_lossy series in Prometheus, after the series it has without.
+ */
+
+#define NKS_MARK " (lossy: lower bound)"
+
+/* The printer's output for @build's reply, with @names listed lossy. */
+static char *nks_built_lossy(nks_build_fn build, const char *const *names,
+			     int n, enum nks_out mode, nks_reply_fn print)
+{
+	struct nks_test_reply t = { .msg = nks_test_msg() };
+	char *out;
+	int i;
+
+	if (!t.msg)
+		abort();
+	build(t.msg, false, 0);
+	for (i = 0; i < n; i++)
+		nla_put_string(t.msg, NKSTAT_A_LOSSY, names[i]);
+	out = nks_test_out(&t, mode, print);
+	nlmsg_free(t.msg);
+	return out;
+}
+
+/*
+ * What a reply listing @names lossy should add for @group: the JSON list,
+ * and the Prometheus family, each sample labelled @labels then counter.
+ */
+static void nks_lossy_want(const char *group, const char *labels,
+			   const char *const *names, int n, char **json,
+			   char **prom)
+{
+	size_t jlen = 0, plen = 0;
+	FILE *j = open_memstream(json, &jlen), *p = open_memstream(prom, &plen);
+	int i;
+
+	if (!j || !p)
+		abort();
+	fprintf(p, "# HELP nkstat_%s_lossy 1 for each counter whose value is a lower "
+		"bound: its hook missed hits, or its walk lost its place.\n"
+		"# TYPE nkstat_%s_lossy gauge\n", group, group);
+	for (i = 0; i < n; i++) {
+		fprintf(j, "%s\"%s\"", i ? "," : "\"lossy\":[", names[i]);
+		fprintf(p, "nkstat_%s_lossy{%scounter=\"%s\"} 1\n", group, labels,
+			names[i]);
+	}
+	fputc(']', j);
+	fclose(j);
+	fclose(p);
+}
+
+/*
+ * @p's JSON for a reply listing @names lossy is the plain reply's with
+ * each of its @lists "lossy":[] holding them; text marks @marks values;
+ * Prometheus adds the group's family (samples labelled @labels) after the
+ * plain reply's series.
+ */
+static void nks_check_lossy(struct __test_metadata *_metadata,
+			    const struct nks_printer *p, const char *labels,
+			    const char *const *names, int n, int lists, int marks)
+{
+	char *plain, *lossy, *cur, *next, *list, *prom;
+	int i;
+
+	nks_lossy_want(p->name, labels, names, n, &list, &prom);
+	plain = nks_built(p->build, false, 0, NKS_JSON, p->print);
+	lossy = nks_built_lossy(p->build, names, n, NKS_JSON, p->print);
+	EXPECT_EQ(lists, nks_count(plain, "\"lossy\":[]")) TH_LOG("%s", p->name);
+	cur = strdup(plain);
+	for (i = 0; cur && i < lists; i++) {
+		const char *at = strstr(cur, "\"lossy\":[]");
+
+		if (!at || asprintf(&next, "%.*s%s%s", (int)(at - cur), cur, list,
+				    at + strlen("\"lossy\":[]")) < 0)
+			abort();
+		free(cur);
+		cur = next;
+	}
+	EXPECT_STREQ(cur, lossy) TH_LOG("%s", p->name);
+	free(cur);
+	free(plain);
+	free(lossy);
+
+	plain = nks_built(p->build, false, 0, NKS_TEXT, p->print);
+	lossy = nks_built_lossy(p->build, names, n, NKS_TEXT, p->print);
+	EXPECT_EQ(0, nks_count(plain, "lossy")) TH_LOG("%s", p->name);
+	EXPECT_EQ(marks, nks_count(lossy, NKS_MARK)) TH_LOG("%s", p->name);
+	free(plain);
+	free(lossy);
+
+	plain = nks_built(p->build, false, 0, NKS_PROM, p->print);
+	lossy = nks_built_lossy(p->build, names, n, NKS_PROM, p->print);
+	EXPECT_EQ(NULL, strstr(plain, "lossy")) TH_LOG("%s", p->name);
+	EXPECT_EQ(0, strncmp(plain, lossy, strlen(plain))) TH_LOG("%s", p->name);
+	EXPECT_STREQ(prom, lossy + strlen(plain)) TH_LOG("%s", p->name);
+	free(plain);
+	free(lossy);
+	free(list);
+	free(prom);
+}
+
+#define NKS_NETNS_LABEL "netns=\"4026531840\","
+
+/* A line of text output: the first that holds @needle is @want. */
+struct nks_want_line {
+	const char *needle, *want;
+};
+
+/* @p's text for a reply listing @names lossy has each of the @n @lines. */
+static void nks_check_lines(struct __test_metadata *_metadata,
+			    const struct nks_printer *p, const char *const *names,
+			    int nnames, const struct nks_want_line *lines, int n)
+{
+	char *out = nks_built_lossy(p->build, names, nnames, NKS_TEXT, p->print);
+	char line[256];
+	int i;
+
+	for (i = 0; i < n; i++)
+		EXPECT_STREQ(lines[i].want, nks_line(out, lines[i].needle, line,
+						     sizeof(line))) TH_LOG("%s", p->name);
+	free(out);
+}
+
+TEST(lossy_ports)
+{
+	/* two values text marks, a histogram, and one this tool does not know */
+	static const char *const names[] = { "connect_eaddrnotavail", "owners",
+					     "chain_hist", "from_the_future" };
+	static const struct nks_want_line lines[] = {
+		{ "connect()", "  connect() EADDRNOTAVAIL    12" NKS_MARK },
+		{ "bind()", "  bind()/listen() EADDRINUSE 4" },
+		{ "bind buckets", "  bind buckets               102, with 130" NKS_MARK
+				  " owners (20 in TIME_WAIT)" },
+		{ "chain lengths", "  chain lengths              0:4000 1:90 2-3:6" NKS_MARK },
+	};
+
+	nks_check_lossy(_metadata, &nks_printers[2], NKS_NETNS_LABEL, names, 4, 1, 3);
+	nks_check_lines(_metadata, &nks_printers[2], names, 4, lines, 4);
+}
+
+TEST(lossy_tcp)
+{
+	static const char *const names[] = { "aborts.retries2", "aborts.other",
+					     "orphans", "with_user_timeout" };
+	static const struct nks_want_line lines[] = {
+		{ "retries2", "  retries2                   12" NKS_MARK },
+		{ "user_timeout", "  user_timeout               13" },
+		{ "stalled, not orphans", "  stalled, not orphans       5, 2" NKS_MARK
+					  " of them with TCP_USER_TIMEOUT" },
+		{ "orphans  ", "  orphans                    8: FIN-WAIT-1 4, FIN-WAIT-2 2, "
+			       "CLOSING 1, LAST-ACK 1" NKS_MARK },
+		/* a lossy cause makes their sum a lower bound too */
+		{ "TcpExtTCPAbortOnTimeout", "  TcpExtTCPAbortOnTimeout    150  "
+					     "(causes but memory: 126, a lower bound)" },
+	};
+
+	/* retries2, other, with_user_timeout and the census's 4 lines */
+	nks_check_lossy(_metadata, &nks_printers[3], NKS_NETNS_LABEL, names, 4, 1, 7);
+	nks_check_lines(_metadata, &nks_printers[3], names, 4, lines, 5);
+}
+
+TEST(lossy_neigh)
+{
+	static const char *const names[] = { "forced_gc_reclaimed",
+					     "forced_gc_latency_hist" };
+	static const struct nks_want_line lines[] = {
+		{ "forced gc reclaimed", "  forced gc reclaimed        116" NKS_MARK
+					 " in 115 traced runs (estimate)" },
+		{ "forced gc latency", "  forced gc latency (us)     2-3:5 4-7:6 8-15:7" NKS_MARK },
+		{ "reclaimed per", "  reclaimed per forced gc    0:1 1:2 2-3:3 4-7:4" },
+	};
+
+	/* the reply's list in each table, each marking two values; no netns */
+	nks_check_lossy(_metadata, &nks_printers[1], "", names, 2, 2, 4);
+	nks_check_lines(_metadata, &nks_printers[1], names, 2, lines, 3);
+}
+
+/* A counter an older module does not send is n/a, and never marked. */
+TEST(lossy_absent_value_unmarked)
+{
+	static const char *const names[] = { "connect_eaddrnotavail" };
+	struct nks_test_reply t = { .msg = nks_test_msg() };
+	char *out, line[256];
+
+	ASSERT_NE(NULL, t.msg);
+	nks_build_ports(t.msg, false, PORTS_NO_CONNECT);
+	nla_put_string(t.msg, NKSTAT_A_LOSSY, names[0]);
+	out = nks_test_out(&t, NKS_TEXT, nks_ports_print);
+	EXPECT_STREQ("  connect() EADDRNOTAVAIL    n/a",
+		     nks_line(out, "connect()", line, sizeof(line)));
+	free(out);
+	nlmsg_free(t.msg);
+}
+
+/* The kernel's refusal, as nks_nl_request() reports it: one line on stderr. */
+static char *nks_refused(uint8_t cmd, int err, const char *ext_msg, int *ret)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	FILE *saved = stderr;
+
+	if (!mem)
+		abort();
+	stderr = mem;
+	*ret = nks_nl_refused(cmd, err, ext_msg);
+	stderr = saved;
+	fclose(mem);
+	return buf;
+}
+
+TEST(eperm_names_object_and_capability)
+{
+	static const struct {
+		uint8_t cmd;
+		const char *object;
+	} walks[] = {
+		{ NKSTAT_CMD_GET_NEIGH, "neigh" },
+		{ NKSTAT_CMD_GET_NEIGH_DEV, "neigh dev" },
+		{ NKSTAT_CMD_GET_PORTS, "ports" },
+		{ NKSTAT_CMD_GET_PORTS_LIST, "ports list" },
+		{ NKSTAT_CMD_GET_TCP, "tcp" },
+		{ NKSTAT_CMD_GET_TCP_ORPHANS, "tcp orphans" },
+	};
+	const char *ext = "nkstat: needs CAP_NET_ADMIN over the network namespace";
+	char *out, *want;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < NKS_ARRAY_SIZE(walks); i++) {
+		out = nks_refused(walks[i].cmd, -EPERM, ext, &ret);
+		if (asprintf(&want, "nkstat: %s needs CAP_NET_ADMIN over this network "
+			     "namespace (run as root): %s\n", walks[i].object, ext) < 0)
+			abort();
+		EXPECT_EQ(NKS_EXIT_PERM, ret);
+		EXPECT_STREQ(want, out);
+		free(want);
+		free(out);
+	}
+	/* no extack message: the line ends with the advice */
+	out = nks_refused(NKSTAT_CMD_GET_PORTS, -EPERM, "", &ret);
+	EXPECT_EQ(NKS_EXIT_PERM, ret);
+	EXPECT_STREQ("nkstat: ports needs CAP_NET_ADMIN over this network namespace "
+		     "(run as root)\n", out);
+	free(out);
+}
+
+TEST(other_refusals)
+{
+	char *out;
+	int ret;
+
+	/* GET_INFO needs no privilege: an EPERM is not blamed on one */
+	out = nks_refused(NKSTAT_CMD_GET_INFO, -EPERM, "", &ret);
+	EXPECT_EQ(NKS_EXIT_PERM, ret);
+	EXPECT_STREQ("nkstat: kernel refused the request: Operation not permitted\n", out);
+	free(out);
+	out = nks_refused(NKSTAT_CMD_GET_TCP, -EOPNOTSUPP,
+			  "nkstat: this counter group is unavailable on this kernel: see GET_INFO",
+			  &ret);
+	EXPECT_EQ(NKS_EXIT_KERNEL, ret);
+	EXPECT_STREQ("nkstat: kernel refused the request: nkstat: this counter group is "
+		     "unavailable on this kernel: see GET_INFO (Operation not supported)\n", out);
+	free(out);
+	out = nks_refused(NKSTAT_CMD_GET_PORTS, -ENOENT, "", &ret);
+	EXPECT_EQ(NKS_EXIT_NOMOD, ret);
+	EXPECT_NE(NULL, strstr(out, "unloaded during the request"));
+	free(out);
 }
 
 TEST_HARNESS_MAIN
