@@ -27,6 +27,18 @@ int nks_nl_put_u64_unpadded(struct sk_buff *msg, int type, u64 v)
 	return nla_put(msg, type, sizeof(v), &v);
 }
 
+int nks_nl_put_strings(struct sk_buff *msg, int type,
+		       const char *const *strs, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (nla_put_string(msg, type, strs[i]))
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
 int nks_nl_put_hist(struct sk_buff *msg, int type, const u64 *hist)
 {
 	struct nlattr *nest = nla_nest_start(msg, type);
@@ -142,11 +154,9 @@ static int nks_nl_fill_group(struct sk_buff *msg, const struct nks_group *grp)
 		if (nks_nl_fill_unavail(msg, &grp->unavail[i]))
 			goto err_cancel;
 	}
-	for (i = 0; i < grp->n_estimates; i++) {
-		if (nla_put_string(msg, NKSTAT_GROUP_A_ESTIMATE, grp->estimates[i]))
-			goto err_cancel;
-	}
-	if (nks_nl_put_lossy(msg, NKSTAT_GROUP_A_LOSSY, grp->id))
+	if (nks_nl_put_strings(msg, NKSTAT_GROUP_A_ESTIMATE, grp->estimates,
+			       grp->n_estimates) ||
+	    nks_nl_put_lossy(msg, NKSTAT_GROUP_A_LOSSY, grp->id))
 		goto err_cancel;
 	nla_nest_end(msg, nest);
 	return 0;

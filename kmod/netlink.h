@@ -49,6 +49,10 @@ typedef int (*nks_rows_collect_fn)(struct net *net,
 /* Puts one row's nest; -EMSGSIZE when it does not fit. */
 typedef int (*nks_rows_fill_fn)(struct sk_buff *msg, const void *row);
 
+/* Puts @n strings @strs, each as attribute @type. */
+int nks_nl_put_strings(struct sk_buff *msg, int type,
+		       const char *const *strs, unsigned int n);
+
 /*
  * Puts a string @type per counter of @group that is lossy (a hook feeding
  * it missed hits), each once.

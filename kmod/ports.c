@@ -366,17 +366,6 @@ static const char *const nks_ports_walked[] = {
 	"tw_owners", "ephemeral_ports_used",
 };
 
-static int nks_ports_put_partial(struct sk_buff *msg)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(nks_ports_walked); i++) {
-		if (nla_put_string(msg, NKSTAT_A_LOSSY, nks_ports_walked[i]))
-			return -EMSGSIZE;
-	}
-	return 0;
-}
-
 static int nks_ports_put(struct sk_buff *msg, int type, u64 v)
 {
 	return nla_put_u64_64bit(msg, type, v, NKSTAT_PORTS_A_PAD);
@@ -430,7 +419,9 @@ int nks_ports_fill(struct sk_buff *msg, struct net *net)
 			  nks_netns_read(net, NKS_NETNS_PORTS_BIND_EADDRINUSE)))
 		goto err_cancel;
 	nla_nest_end(msg, nest);
-	err = s->partial ? nks_ports_put_partial(msg) : 0;
+	err = s->partial ? nks_nl_put_strings(msg, NKSTAT_A_LOSSY,
+					      nks_ports_walked,
+					      ARRAY_SIZE(nks_ports_walked)) : 0;
 	goto out;
 
 err_cancel:

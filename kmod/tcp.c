@@ -495,12 +495,15 @@ static bool nks_tcp_walk(struct net *net, struct nks_tcp_census *c)
 	u32 i;
 
 	for (i = 0; i <= hinfo->ehash_mask; i++) {
+		if (!(i % 64))
+			cond_resched();
+		/* nothing to gather, nor to add, from an empty bucket */
+		if (hlist_nulls_empty(&hinfo->ehash[i].chain))
+			continue;
 		nks_tcp_census_reset(&b);
 		whole &= nks_tcp_bucket(hinfo, i, net, nks_tcp_count,
 					nks_tcp_census_reset, &b);
 		nks_tcp_census_add(c, &b);
-		if (!(i % 64))
-			cond_resched();
 	}
 	return whole;
 }
@@ -591,7 +594,6 @@ int nks_tcp_fill(struct sk_buff *msg, struct net *net)
 	struct nks_tcp_census c = {};
 	const int pad = NKSTAT_TCP_A_PAD;
 	struct nlattr *nest;
-	unsigned int i;
 	bool whole;
 
 	whole = nks_tcp_walk(net, &c);
@@ -614,11 +616,9 @@ int nks_tcp_fill(struct sk_buff *msg, struct net *net)
 		return -EMSGSIZE;
 	}
 	nla_nest_end(msg, nest);
-	for (i = 0; !whole && i < ARRAY_SIZE(nks_tcp_census_names); i++) {
-		if (nla_put_string(msg, NKSTAT_A_LOSSY, nks_tcp_census_names[i]))
-			return -EMSGSIZE;
-	}
-	return 0;
+	return whole ? 0 : nks_nl_put_strings(msg, NKSTAT_A_LOSSY,
+					      nks_tcp_census_names,
+					      ARRAY_SIZE(nks_tcp_census_names));
 }
 
 /* A GET_TCP_ORPHANS batch being copied from one bucket. */
