@@ -213,8 +213,19 @@ tap_check "isolation: the server's netns counted none of the client's aborts" \
 tap_check "isolation: the client's netns has them" \
 	[ "$(get "$(tcpj "$CL")" 't["aborts"]["orphan_zero_window"]')" = $N ]
 
-info=$(nkstat -j info tcp)
-tap_check "kretprobes missed nothing" \
-	[ "$(get "$info" 'sum(h["missed"] or 0 for h in d["info"]["groups"][0]["hooks"])')" = 0 ]
+# A kretprobe misses a hit when its timer fires in a softirq that
+# interrupted another kprobe's handler on that CPU (kprobe_running()): the
+# exact figures above hold only with no miss, and a miss must show.
+info=$(nkstat -j info tcp) reply=$(tcpj "$CL")
+missed=$(get "$info" 'sum(h["missed"] or 0 for h in d["info"]["groups"][0]["hooks"])')
+echo "# kretprobes missed $missed hits"
+if [ "$missed" = 0 ]; then
+	tap_check "kretprobes missed nothing, and no cause is listed lossy" \
+		[ "$(get "$info" 'd["info"]["groups"][0]["lossy"]')/$(get "$reply" 't["lossy"]')" = "[]/[]" ]
+else
+	tap_check "kretprobes missed $missed hits: every cause is listed lossy, in info and reply" \
+		all [ "$(get "$info" 'len(d["info"]["groups"][0]["lossy"])')" = 8 ] -- \
+		[ "$(get "$reply" 'len([c for c in t["lossy"] if c.startswith("aborts.")])')" = 8 ]
+fi
 tap_check "no splat in dmesg" dmesg_clean "$mark"
 tap_done
