@@ -5,6 +5,10 @@
 #   make              the tool, and the module for the running kernel if
 #                     its headers are installed
 #   make check        everything, tested in QEMU guests of each pinned kernel
+#   make debug-kernel build the debug guest kernel once (KASAN, lockdep, ...;
+#                     about 40 minutes, cached outside the clone)
+#   make check-debug  the selftests in guests of the debug kernel, and proof
+#                     that its splat check catches three broken builds
 #   make demo         boot a 6.12 guest, reproduce the incidents, show nkstat
 #   make bench        benchmarks in guests of each pinned kernel (figures)
 #   make install      module (KVER) + depmod, tool and man page
@@ -38,16 +42,21 @@ module: build/$(KVER)/kmod/nkstat.ko
 module-skip:
 	@echo "no kernel headers at $(KDIR): skipping the module (install linux-headers-$(KVER), or set KVER/KDIR)"
 
-# Each kernel gets its own copy of the sources under build/KVER/, so that
-# builds for several kernels never share objects. The copy keeps the
-# kmod/ and include/ layout that kmod/Kbuild expects.
+# kdir_for KVER: the build tree to build the module against; "debug" is the
+# debug kernel of scripts/debug-kernel.
+kdir_for = $(if $(filter debug,$1),$(shell scripts/debug-kernel --build-dir),$(if \
+	$(filter $(KVER),$1),$(KDIR),/lib/modules/$1/build))
+
+# Each kernel gets its own copy of the sources under build/KVER/ (build/debug/
+# for the debug kernel), so that builds for several kernels never share
+# objects. The copy keeps the kmod/ and include/ layout that kmod/Kbuild
+# expects.
 build/%/kmod/nkstat.ko: $(MOD_SRCS)
 	@mkdir -p build/$*/kmod/probes build/$*/include/uapi/linux
 	@cp -p $(filter-out kmod/probes/%,$(filter kmod/%,$(MOD_SRCS))) build/$*/kmod/
 	@cp -p $(filter kmod/probes/%,$(MOD_SRCS)) build/$*/kmod/probes/
 	@cp -p include/uapi/linux/nkstat.h build/$*/include/uapi/linux/
-	$(MAKE) -C $(if $(filter $(KVER),$*),$(KDIR),/lib/modules/$*/build) \
-		M=$(CURDIR)/build/$*/kmod W=1 $(KBUILD_EXTRA) modules
+	$(MAKE) -C $(call kdir_for,$*) M=$(CURDIR)/build/$*/kmod W=1 $(KBUILD_EXTRA) modules
 
 modules-all: $(foreach k,$(KVERS),build/$(k)/kmod/nkstat.ko)
 
@@ -60,6 +69,12 @@ deps:
 check:
 	@scripts/check
 
+debug-kernel:
+	@scripts/debug-kernel >/dev/null
+
+check-debug:
+	@scripts/check --debug
+
 demo:
 	@scripts/demo
 
@@ -69,13 +84,14 @@ bench: tool modules-all selftests
 		scripts/vm-run --kernel $$k -- scripts/bench-neigh && \
 		scripts/vm-run --kernel $$k --mem 1024 -- scripts/bench-ports && \
 		scripts/vm-run --kernel $$k --mem 1024 -- scripts/bench-tcp && \
-		scripts/vm-run --kernel $$k --mem 2048 -- scripts/bench-lockhold || exit 1; \
+		scripts/vm-run --kernel $$k --mem 2048 -- scripts/bench-lockhold && \
+		scripts/vm-run --kernel $$k --mem 1024 -- scripts/bench-writetimer || exit 1; \
 	done
 
 lint: deps
 	perl $(CHECKPATCH) --strict --no-tree --quiet -f kmod/*.c kmod/*.h include/uapi/linux/nkstat.h
 	$(foreach k,$(KVERS),rm -rf build/$(k) && $(MAKE) build/$(k)/kmod/nkstat.ko KBUILD_EXTRA=C=2 &&) true
-	shellcheck -x scripts/check scripts/demo scripts/demo-guest scripts/bench-neigh scripts/bench-ports scripts/bench-tcp scripts/bench-lockhold scripts/snapshot-workload scripts/deps scripts/vm-run scripts/dmesg-check \
+	shellcheck -x scripts/check scripts/demo scripts/demo-guest scripts/bench-neigh scripts/bench-ports scripts/bench-tcp scripts/bench-lockhold scripts/bench-writetimer scripts/debug-kernel scripts/snapshot-workload scripts/deps scripts/vm-run scripts/dmesg-check \
 		selftests/run selftests/*.sh tools/tests/cli.sh tools/nkstat.bash-completion .ci/run
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --std=c11 -Iinclude/uapi -DNKSTAT_VERSION='"$(VERSION)"' tools/*.c
@@ -104,5 +120,6 @@ clean:
 	$(MAKE) -C tools clean
 	$(MAKE) -C selftests clean
 
-.PHONY: all tool module module-skip modules-all selftests deps check demo bench lint \
+.PHONY: all tool module module-skip modules-all selftests deps check debug-kernel check-debug \
+	demo bench lint \
 	install dkms-install clean
