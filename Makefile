@@ -9,6 +9,7 @@
 #                     about 40 minutes, cached outside the clone)
 #   make check-debug  the selftests in guests of the debug kernel, and proof
 #                     that its splat check catches three broken builds
+#   make fuzz         the tool's libFuzzer harnesses, 200 s each (not a gate)
 #   make demo         boot a 6.12 guest, reproduce the incidents, show nkstat
 #   make bench        benchmarks in guests of each pinned kernel (figures)
 #   make install      module (KVER) + depmod, tool and man page
@@ -72,6 +73,11 @@ check:
 debug-kernel:
 	@scripts/debug-kernel >/dev/null
 
+# Random, time-boxed fuzzing of the tool (10 minutes), outside make check;
+# a crash it finds stays in tools/fuzz/crashes/, which make check replays.
+fuzz:
+	$(MAKE) -C tools/fuzz run
+
 check-debug:
 	@scripts/check --debug
 
@@ -120,6 +126,6 @@ clean:
 	$(MAKE) -C tools clean
 	$(MAKE) -C selftests clean
 
-.PHONY: all tool module module-skip modules-all selftests deps check debug-kernel check-debug \
+.PHONY: all tool module module-skip modules-all selftests deps check debug-kernel check-debug fuzz \
 	demo bench lint \
 	install dkms-install clean
