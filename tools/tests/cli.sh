@@ -1,11 +1,27 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Host tests of the nkstat command line that need no kernel module: usage
-# errors, help, version, and the "module not loaded" path. Prints TAP.
-# Usage: tools/tests/cli.sh PATH/TO/nkstat
+# Tests of the nkstat command line that need no kernel module: usage
+# errors, help, version, completion. Prints TAP.
+# Usage: tools/tests/cli.sh [--guest] PATH/TO/nkstat
+#
+# On the host, it runs under tools/tests/no_netlink, whatever runs it:
+# no netlink socket can be opened, so nothing can resolve the nkstat
+# family and make the host's kernel load an installed module. With
+# --guest, in a guest with no nkstat module (scripts/vm-run --no-module),
+# it also checks the "module not loaded" path, for real.
 
 set -u
-NKSTAT=${1:?usage: cli.sh PATH/TO/nkstat}
+guest=
+if [ "${1:-}" = --guest ]; then
+	guest=1
+	shift
+fi
+NKSTAT=${1:?usage: cli.sh [--guest] PATH/TO/nkstat}
+if [ -z "$guest" ] && [ "${NKSTAT_NO_NETLINK:-}" != 1 ]; then
+	wrapper=$(dirname "$0")/no_netlink
+	[ -x "$wrapper" ] || { echo "cli.sh: no $wrapper (make -C tools tests/no_netlink)" >&2; exit 2; }
+	NKSTAT_NO_NETLINK=1 exec "$wrapper" "$0" "$@"
+fi
 VERSION=$(sed -n 's/^#define NKSTAT_VERSION "\(.*\)"/\1/p' \
 	"$(dirname "$0")/../../kmod/version.h")
 n=0
@@ -138,10 +154,13 @@ check_completion "watch: -i and -c" "-i -c" watch -
 check_completion "tcp orphans options" "--zero-window --peers" tcp orphans --
 check_completion "global options, once a word starts with -" "--netns" --ne
 
-# The host kernel here has no nkstat family: the tool must say so.
-if [ -e /sys/module/nkstat ]; then
+if [ -z "$guest" ]; then
+	check "host: no netlink socket can be opened here" 2 "" \
+		"^nkstat: cannot open a generic netlink socket: Address family not supported" -- info
+elif [ -e /sys/module/nkstat ]; then
 	n=$((n + 1))
-	echo "ok $n module not loaded message # SKIP nkstat is loaded on this host"
+	echo "not ok $n module not loaded # the guest has nkstat loaded: boot it with --no-module"
+	failed=$((failed + 1))
 else
 	check "module not loaded message" 3 "" \
 		"^nkstat: the nkstat kernel module is not loaded; load it with 'modprobe nkstat'" -- info
