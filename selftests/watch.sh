@@ -70,12 +70,27 @@ tap_check "watch: no terminal, no escape codes" not grep -q $'\033' "$dir/watch"
 # On a terminal it redraws in place; Ctrl-C (SIGINT) ends it with 0.
 script -qec "nkstat watch -i 0.2 -c 2 tcp" /dev/null >"$dir/tty"
 tap_check "watch on a terminal redraws the screen" grep -q $'\033\\[H\033\\[2J' "$dir/tty"
-nkstat watch -i 0.2 >"$dir/int" &
+# A background job of a script starts with SIGINT ignored: give it back
+# its default, as a terminal's foreground job has it. SIGINT goes once the
+# first screen is out (the handler is in place by then), and the watcher
+# gets 30 s to end before it is killed and the check fails.
+env --default-signal=INT nkstat watch -i 0.2 >"$dir/int" &
 watcher=$!
-sleep 1
+for _ in $(seq 300); do
+	grep -q '^nkstat watch' "$dir/int" && break
+	sleep 0.1
+done
 kill -INT "$watcher"
-wait "$watcher"
-rc=$?
+rc=timeout
+for _ in $(seq 300); do
+	if ! kill -0 "$watcher" 2>/dev/null; then
+		wait "$watcher"
+		rc=$?
+		break
+	fi
+	sleep 0.1
+done
+[ "$rc" != timeout ] || kill -KILL "$watcher"
 watcher=
 tap_check "watch: Ctrl-C stops it with status 0" \
 	all [ "$rc" = 0 ] -- grep -q '^nkstat watch' "$dir/int"
