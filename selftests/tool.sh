@@ -49,8 +49,24 @@ json=$(nkstat -n "$ns" -j info)
 tap_check "-n NETNS: the request is counted in that netns" \
 	[ "$(json_get 'd["info"]["netns_requests"]' <<<"$json")" = 2 ]
 ip -n "$ns" link set lo up
-tap_check "-n NETNS: the same ports as ip netns exec NETNS" \
-	[ "$(nkstat -n "$ns" -j ports list)" = "$(ip netns exec "$ns" nkstat -j ports list)" ]
+# One port bound in the netns, so that both must find it: two failures or
+# two empty lists would also compare equal.
+ready=$(mktemp)
+ip netns exec "$ns" python3 -c 'import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 4242))
+open(sys.argv[1], "w").write("ready")
+time.sleep(120)' "$ready" &
+holder=$!
+wait_ready "$ready"
+by_n=$(nkstat -n "$ns" -j ports list) rc_n=$?
+by_exec=$(ip netns exec "$ns" nkstat -j ports list) rc_exec=$?
+kill "$holder"
+wait "$holder" 2>/dev/null
+rm -f "$ready"
+tap_check "-n NETNS: the same ports as ip netns exec NETNS, port 4242 among them" \
+	all [ "$rc_n/$rc_exec" = 0/0 ] -- [ "$by_n" = "$by_exec" ] -- \
+	[ "$(json_get '[p["port"] for p in d["ports_list"]]' <<<"$by_n")" = "[4242]" ]
 tap_check "-n NETNS by path: /run/netns/NETNS" \
 	[ "$(nkstat -n "/run/netns/$ns" -j info | json_get 'd["info"]["netns_requests"]')" = 5 ]
 
