@@ -84,7 +84,11 @@ tap_check "info: the three abort-path kretprobes attached" \
 # --- 1. orphans stalled on a zero window ------------------------------
 # 200 connections to a server that never reads: each client fills the
 # window, then closes. Enough rows that the orphan dump resumes.
+# tcp_retries2 caps the probes' backoff (tcp_send_probe0()): however long
+# the commands below take, a probe is never more than 200 ms << 3 away,
+# and the orphans die about 3 s after the peer vanishes.
 N=200
+ip netns exec "$CL" sysctl -qw net.ipv4.tcp_retries2=3
 serve stall-serve 8000
 out=$(ip netns exec "$CL" "${traffic[@]}" orphan --dst "$SV_IP:8000" --count $N \
 	--run "nkstat -j tcp" --run "ss -tanoeH state fin-wait-1" \
@@ -172,8 +176,7 @@ abort_test() {
 serve serve 8001
 abort_test "TCP_USER_TIMEOUT 2 s" user_timeout abort --dst "$SV_IP:8001" \
 	--mode user_timeout --cut "$cut"
-# --- 3. tcp_retries2 --------------------------------------------------
-ip netns exec "$CL" sysctl -qw net.ipv4.tcp_retries2=3
+# --- 3. tcp_retries2 (3 since section 1) ------------------------------
 abort_test "tcp_retries2=3" retries2 abort --dst "$SV_IP:8001" --mode retries --cut "$cut"
 # --- 4. keepalive -----------------------------------------------------
 abort_test "keepalive 1 s x 2" keepalive abort --dst "$SV_IP:8001" --mode keepalive --cut "$cut"

@@ -19,9 +19,10 @@
         a write), retries (a write) or keepalive (1 s timers, 2 probes).
         Prints {"errno": NAME, "seconds": S}
   stall --dst IP:PORT --user-timeout MS [--run CMD]...
-        connect with TCP_USER_TIMEOUT MS to a stall-serve peer, write until
-        its window closes, run each --run command while the socket probes
-        the zero window, then wait for the kernel to give up. Prints
+        connect to a stall-serve peer, write until its window closes, run
+        each --run command while the socket probes the zero window (with a
+        TCP_USER_TIMEOUT of 10 minutes), then set TCP_USER_TIMEOUT MS and
+        wait for the kernel to give up. Prints
         {"errno": NAME, "seconds": S, "runs": [stdout, ...]}
   syn --dst IP:PORT
         connect with TCP_SYNCNT 1 to an address that never answers;
@@ -33,6 +34,7 @@ import argparse
 import errno
 import json
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -104,6 +106,18 @@ def serve(args):
         held.append(lst.accept()[0])
 
 
+def wait_acked(c):
+    """Poll TCP_INFO until nothing is outstanding (tcpi_unacked == 0)."""
+    for _ in range(3000):
+        # struct tcp_info: 8 bytes of u8 fields, then rto, ato, snd_mss,
+        # rcv_mss, unacked (u32 each)
+        info = c.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+        if struct.unpack_from("=I", info, 24)[0] == 0:
+            return
+        time.sleep(0.01)
+    sys.exit("what was sent is still unacknowledged after 30 s")
+
+
 def wait_error(c, write):
     start = time.monotonic()
     try:
@@ -128,7 +142,7 @@ def abort(args):
         c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 1)
         c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 2)
     c.send(b"hello")
-    time.sleep(0.2)     # acknowledged: nothing outstanding
+    wait_acked(c)
     subprocess.run(args.cut, shell=True, check=True)
     err, secs = wait_error(c, args.mode != "keepalive")
     json.dump({"errno": err, "seconds": round(secs, 2)}, sys.stdout)
@@ -139,7 +153,11 @@ def stall(args):
     c = socket.socket()
     c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
     c.connect(addr(args.dst))
-    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, args.user_timeout)
+    # The user timeout is set only once the --run commands are done, so
+    # that however slow they are, they see the socket still probing; until
+    # then one of 10 minutes has it counted as set. The probe timer then
+    # aborts at its next expiry: its probes went on since before.
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 600000)
     c.setblocking(False)
     while True:
         try:
@@ -153,6 +171,7 @@ def stall(args):
     start = time.monotonic()
     runs = [subprocess.run(cmd, shell=True, capture_output=True, text=True,
                            check=False).stdout for cmd in args.run]
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, args.user_timeout)
     c.setblocking(True)
     err, _ = wait_error(c, False)
     json.dump({"errno": err, "seconds": round(time.monotonic() - start, 2),
