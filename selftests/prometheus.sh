@@ -13,10 +13,11 @@ command -v prometheus-node-exporter >/dev/null ||
 
 ns=nks-prom-$$
 dir=$(mktemp -d)
-exporter=
+exporter='' orphaner=''
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	[ -n "$exporter" ] && kill "$exporter" 2>/dev/null
+	[ -n "$orphaner" ] && kill "$orphaner" 2>/dev/null
 	wait 2>/dev/null
 	ip netns del "$ns" 2>/dev/null
 	rm -rf "$dir"
@@ -36,6 +37,42 @@ for _ in range(12):
         c.connect(("127.0.0.1", 5000)); held.append(c)
     except OSError:
         pass'
+# ... a SYN nobody answers (a dummy drops it), given up after TCP_SYNCNT 1:
+# one abort under syn_retries ...
+ip -n "$ns" link add d0 type dummy
+ip -n "$ns" addr add 10.79.0.1/24 dev d0
+ip -n "$ns" link set d0 up
+ip netns exec "$ns" python3 -c '
+import socket
+c = socket.socket()
+c.setsockopt(socket.IPPROTO_TCP, socket.TCP_SYNCNT, 1)
+try:
+    c.connect(("10.79.0.2", 9))
+except OSError:
+    pass'
+# ... and an orphan: a client that fills a peer that never reads, then
+# closes, stays in FIN-WAIT-1 probing the zero window while the peer lives
+ip netns exec "$ns" python3 -c '
+import socket, sys, time
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+srv.bind(("127.0.0.1", 5001))
+srv.listen(1)
+c = socket.socket()
+c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
+c.connect(("127.0.0.1", 5001))
+peer, _ = srv.accept()
+c.setblocking(False)
+try:
+    while True:
+        c.send(b"x" * 65536)
+except BlockingIOError:
+    pass
+c.close()
+open(sys.argv[1], "w").write("ready")
+time.sleep(120)' "$dir/orphan.ready" &
+orphaner=$!
+wait_ready "$dir/orphan.ready"
 
 prom=$(nkstat -n "$ns" -o prometheus)
 echo "$prom" >"$dir/all.prom"
@@ -83,6 +120,10 @@ tap_check "tcp: orphans by state sum to the census's total" \
 		"$dir/all.prom")" = "$(json_get 'd["tcp"]["orphans"]["total"]' <<<"$tcp")" ]
 tap_check "the exhausted range shows: 2 connect() failures" \
 	[ "$(series "nkstat_ports_connect_eaddrnotavail_total{netns=\"$ns\"}")" = 2 ]
+tap_check "the SYN given up shows: aborts_total{cause=syn_retries} 1" \
+	[ "$(series "nkstat_tcp_aborts_total{netns=\"$ns\",cause=\"syn_retries\"}")" = 1 ]
+tap_check "the orphan shows: orphans{state=fin_wait1} 1" \
+	[ "$(series "nkstat_tcp_orphans{netns=\"$ns\",state=\"fin_wait1\"}")" = 1 ]
 tap_check "group states: one state per group is 1" \
 	[ "$(grep -c '^nkstat_group_state{.*} 1$' "$dir/all.prom")" = 3 ]
 
