@@ -44,6 +44,33 @@ run_nth() {
 	json_get "d['runs'][$2]" <<<"$1"
 }
 
+# chain_check JSON LENGTHS...: the bind-hash figures of a `nkstat -j
+# ports` reply, where the netns's bind buckets fill one hash bucket per
+# LENGTH, that many each: bind_buckets, buckets_used, max_chain, and
+# chain_hist (bucket fls64(length), the rest in "0"), which sums to
+# bhash_size. Prints what differs; fails if anything does.
+# shellcheck disable=SC2317 # run by tap_check
+chain_check() {
+	python3 - "$@" <<'PY'
+import json, sys
+d = json.loads(sys.argv[1])["ports"]
+chains = [int(c) for c in sys.argv[2:]]
+size = d["bhash_size"]
+labels = list(d["chain_hist"])
+want_hist = [0] * len(labels)
+want_hist[0] = size - len(chains)
+for c in chains:
+    want_hist[min(c.bit_length(), len(labels) - 1)] += 1
+want = {"bind_buckets": sum(chains), "buckets_used": len(chains),
+        "max_chain": max(chains, default=0),
+        "chain_hist": dict(zip(labels, want_hist))}
+got = {k: d[k] for k in want}
+bad = ["%s %s, want %s" % (k, got[k], want[k]) for k in want if got[k] != want[k]]
+print("# bhash_size %d: %s" % (size, "; ".join(bad) or "as expected"))
+sys.exit(1 if bad else 0)
+PY
+}
+
 mark=$(dmesg_mark)
 
 # --- 0. nkstat info ---------------------------------------------------
@@ -54,6 +81,12 @@ tap_check "info: both kretprobes attached" \
 	[ "$(json_get '" ".join(sorted(h["name"] for h in d["info"]["groups"][0]["hooks"]
 		if h["error"] is None and h["kind"] == "kretprobe"))' <<<"$info")" = \
 	"__inet_hash_connect inet_csk_get_port" ]
+# The bind hash is the host's; tcp_init() logs its size at boot.
+boot=$(dmesg | sed -n 's/.*TCP: Hash tables configured (established [0-9]* bind \([0-9]*\)).*/\1/p')
+empty=$(nkstat -j ports)
+echo "# bhash_size $(field "$empty" bhash_size), boot log: bind ${boot:-(no line)}"
+tap_check "bhash: bhash_size is the size tcp_init() logged" \
+	[ "$(field "$empty" bhash_size)" = "${boot:-none}" ]
 
 # --- 1. the incident: 100 ephemeral ports, 120 connects ----------------
 veth_up "$CL" c0 "$SV" s0 10.77.0.1/24 10.77.0.2/24
@@ -92,8 +125,13 @@ tap_check "incident: bind() and listen() refused with EADDRINUSE are counted" \
 	[ "$d_bind/$(json_get 'd["result"]["eaddrinuse"]' <<<"$out")" = "2/2" ]
 tap_check "incident: the text summary flags the full range" \
 	grep -q "100 of 100 ports in use (100.0%, FULL)" <<<"$(run_nth "$out" 2)"
+range=$(ip netns exec "$CL" sysctl -n net.ipv4.ip_local_port_range | tr -s '\t ' ' ')
+echo "# ephemeral_lo/hi $(field "$after" ephemeral_lo)/$(field "$after" ephemeral_hi), ip_local_port_range $range"
+tap_check "incident: ephemeral_lo and ephemeral_hi are ip_local_port_range" \
+	[ "$(field "$after" ephemeral_lo) $(field "$after" ephemeral_hi)" = "$range" ]
 
 # --- 2. owners per port against ss ------------------------------------
+ip netns exec "$LO" sysctl -q -w net.ipv4.tcp_max_tw_buckets=120
 out=$(ip netns exec "$LO" "${traffic[@]}" mix --run "nkstat -j ports list" --run "ss -tanH" \
 	--run "nkstat -j ports" --run "cat /proc/net/sockstat")
 cmp=$(python3 - "$out" <<'PY'
@@ -145,6 +183,8 @@ tap_check "timewait: tw_count equals ss and /proc/net/sockstat (30)" \
 	[ "$(field "$sum" tw_count)/$tw_ss/$tw_sockstat" = "30/30/30" ]
 tap_check "timewait: tw_owners equals tw_count" \
 	[ "$(field "$sum" tw_owners)" = "$(field "$sum" tw_count)" ]
+tap_check "timewait: tw_utilisation_pct is 30 of tcp_max_tw_buckets 120" \
+	[ "$(field "$sum" tw_max)/$(field "$sum" tw_utilisation_pct)" = "120/25.0" ]
 
 # delta_run NETNS FIELD MIB SCENARIO ARGS...: a traffic scenario in NETNS;
 # sets out and after (its output, and nkstat -j ports at its end), and
@@ -165,8 +205,8 @@ delta_run "$TW" tw_overflows TcpExtTCPTimeWaitOverflow timewait --count 25
 echo "# tcp_max_tw_buckets 10, 25 closes: tw_overflows +$d_nk, TcpExtTCPTimeWaitOverflow +$d_mib, tw_count $(field "$after" tw_count)"
 tap_check "timewait: tw_overflows delta equals nstat's TCPTimeWaitOverflow (15)" \
 	[ "$d_nk/$d_mib" = "15/15" ]
-tap_check "timewait: tw_count stops at tw_max" \
-	[ "$(field "$after" tw_count)/$(field "$after" tw_max)" = "10/10" ]
+tap_check "timewait: tw_count stops at tw_max, utilisation 100%" \
+	[ "$(field "$after" tw_count)/$(field "$after" tw_max)/$(field "$after" tw_utilisation_pct)" = "10/10/100.0" ]
 tap_check "timewait: tw_count equals sockstat's tw" \
 	[ "$(field "$after" tw_count)" = "$(ip netns exec "$TW" cat /proc/net/sockstat | sockstat_tw)" ]
 
@@ -191,7 +231,11 @@ tap_check "isolation: netns Y sees its 5 ports, two owners each" \
 tap_check "isolation: each summary counts only its own netns" \
 	[ "$(field "$(ip netns exec "$X" nkstat -j ports)" owners)/$(field "$(ip netns exec "$Y" nkstat -j ports)" owners)" = "10/10" ]
 tap_check "isolation: a netns with nothing bound has no bind buckets" \
-	[ "$(field "$(ip netns exec "$Z" nkstat -j ports)" bind_buckets)" = 0 ]
+	chain_check "$(ip netns exec "$Z" nkstat -j ports)"
+# 8000-8009: consecutive ports hash to 10 buckets (inet_bhashfn() adds a
+# netns constant to the port, modulo bhash_size)
+tap_check "bhash: netns X's 10 ports are 10 buckets of one" \
+	chain_check "$(ip netns exec "$X" nkstat -j ports)" 1 1 1 1 1 1 1 1 1 1
 top=$(ip netns exec "$Y" nkstat -j ports list --top 2 |
 	json_get '" ".join(str(r["owners"]) for r in d["ports_list"])')
 tap_check "list: --top 2 gives the two ports with the most owners" [ "$top" = "2 2" ]
@@ -209,14 +253,19 @@ if ip -n "$V" link add vrf-probe type vrf table 999 2>/dev/null; then
 		vrfs+=("vrf$i")
 	done
 	out=$(ip netns exec "$V" "${traffic[@]}" devbind --port 9000 "${vrfs[@]}" \
-		--run "nkstat -j ports list --range 9000" --run "ip -o link show type vrf")
+		--run "nkstat -j ports list --range 9000" --run "ip -o link show type vrf" \
+		--run "nkstat -j ports")
 	got=$(run_nth "$out" 0 | json_get '" ".join(str(i) for i in sorted(r["l3mdev"] for r in d["ports_list"]))')
 	want=$( (echo 0; run_nth "$out" 1 | awk -F': ' 'NF > 1 { print $1 }') | sort -n | paste -sd' ')
 	echo "# l3mdev of port 9000's bind buckets: $got"
 	tap_check "vrf: 71 bind buckets of one port, each l3mdev once" \
 		[ "$(wc -w <<<"$got")/$got" = "71/$want" ]
+	# the l3mdev is not in inet_bhashfn(): one hash bucket holds all 71
+	tap_check "vrf: the 71 bind buckets are one chain of 71 (max_chain, chain_hist)" \
+		chain_check "$(run_nth "$out" 2)" 71
 else
 	tap_skip "vrf: 71 bind buckets of one port, each l3mdev once" "no VRF support"
+	tap_skip "vrf: the 71 bind buckets are one chain of 71 (max_chain, chain_hist)" "no VRF support"
 fi
 
 # --- 4. dumps while sockets come and go -------------------------------
