@@ -208,6 +208,28 @@ static struct nlattr *nks_find_nested(struct nlattr *nest, int type)
 	return NULL;
 }
 
+/*
+ * The NKSTAT_GROUP_A_UNAVAILABLE nests of group @grp if each names its
+ * counter and a reason (both non-empty), else -1.
+ */
+static int nks_unavail_ok(struct nlattr *grp)
+{
+	struct nlattr *a, *counter, *reason;
+	int rem, n = 0;
+
+	nks_for_each_attr(a, (struct nlattr *)nks_data(grp), nks_plen(grp), rem) {
+		if (nks_type(a) != NKSTAT_GROUP_A_UNAVAILABLE)
+			continue;
+		counter = nks_find_nested(a, NKSTAT_UNAVAIL_A_COUNTER);
+		reason = nks_find_nested(a, NKSTAT_UNAVAIL_A_REASON);
+		if (!counter || !reason || !strlen(nks_data(counter)) ||
+		    !strlen(nks_data(reason)))
+			return -1;
+		n++;
+	}
+	return n;
+}
+
 static int nks_resolve(struct nks_sock *s)
 {
 	struct nks_msg m;
@@ -334,12 +356,17 @@ TEST_F(genl, get_info_version_and_groups)
 		EXPECT_STREQ(names[nks_u32(id)], (char *)nks_data(name));
 		ASSERT_GE(nks_u32(state), NKSTAT_GROUP_STATE_ACTIVE);
 		ASSERT_LE(nks_u32(state), NKSTAT_GROUP_STATE_MAX);
-		/* a group that is not active says why */
+		/*
+		 * An unavailable group says why; a partial one names each
+		 * counter it lacks, with a reason; an active one lacks none.
+		 */
 		if (nks_u32(state) == NKSTAT_GROUP_STATE_UNAVAILABLE) {
 			ASSERT_NE(NULL, reason);
 			EXPECT_GT(strlen(nks_data(reason)), 0);
 		} else {
 			EXPECT_EQ(NULL, reason);
+			EXPECT_EQ(nks_u32(state) == NKSTAT_GROUP_STATE_PARTIAL,
+				  nks_unavail_ok(a) > 0);
 		}
 	}
 	EXPECT_EQ(NKSTAT_GROUP_MAX, seen);

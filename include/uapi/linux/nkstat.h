@@ -57,7 +57,10 @@
  *       NKSTAT_GROUP_A_ID             u32, enum nkstat_group
  *       NKSTAT_GROUP_A_NAME           string
  *       NKSTAT_GROUP_A_STATE          u32, enum nkstat_group_state
- *       [NKSTAT_GROUP_A_REASON]       string, why the group is not active
+ *       [NKSTAT_GROUP_A_REASON]       string, why the group is unavailable
+ *                                     (that state only: a partial group
+ *                                     names what it lacks in
+ *                                     NKSTAT_GROUP_A_UNAVAILABLE)
  *       NKSTAT_GROUP_A_HOOK           nest, repeated: one per hook used
  *         NKSTAT_HOOK_A_NAME          string, e.g. "__inet_hash_connect"
  *         NKSTAT_HOOK_A_KIND          u32, enum nkstat_hook_kind
