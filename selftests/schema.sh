@@ -26,6 +26,8 @@ pids=()
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	[ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null
+	# the schema checker too, or wait would wait for it forever
+	[ -n "${CHECKER_PID:-}" ] && kill "$CHECKER_PID" 2>/dev/null
 	wait 2>/dev/null
 	for ns in "$CL" "$SV" "$PT"; do ip netns del "$ns" 2>/dev/null; done
 	rm -rf "$dir"
@@ -41,21 +43,20 @@ trap cleanup EXIT
 #   documented MD          every key the schema names is in MD, in the
 #                          first two columns of a table (`key`, `a.key`,
 #                          `a[].key`)
-#   reject FILE PATH NEW   FILE is accepted, but not once the key at PATH
-#                          (keys and list indices joined by /) is renamed
-#                          NEW; or with NEW "-", removed; or with NEW
-#                          "=JSON", set to JSON (the schema or the rule on
-#                          integers must catch it)
+#   reject FILE PATH NEW...  for each triple: FILE is accepted, but not
+#                          once the key at PATH (keys and list indices
+#                          joined by /) is renamed NEW; or with NEW "-",
+#                          removed; or with NEW "=JSON", set to JSON (the
+#                          schema or the rule on integers must catch it)
 # Failures are printed as TAP comments.
-# shellcheck disable=SC2317 # run through tap_check
-schema_py() {
-	python3 - "$SCHEMA" "$@" <<'PY'
+# The checker runs once, as a coprocess: importing jsonschema takes
+# seconds in a guest, more than the checks themselves.
+coproc CHECKER { python3 -c "$(cat <<'PY'
 import json, sys
 from jsonschema import Draft202012Validator as V
 from jsonschema.exceptions import best_match
 
-schema_file, mode, args = sys.argv[1], sys.argv[2], sys.argv[3:]
-schema = json.load(open(schema_file))
+schema = json.load(open(sys.argv[1]))
 
 
 class Written(float):
@@ -100,72 +101,101 @@ def not_integers(v, path="", key=None, parent=None):
             yield from not_integers(x, path + "/" + str(i))
 
 
-bad = []
-if mode == "valid":
-    try:
-        V.check_schema(schema)
-    except Exception as e:
-        bad.append(str(e)[:500])
-elif mode == "documented":
-    import re
-    rows = [l for l in open(args[0]) if l.startswith("| `")]
-    words = {w for l in rows for t in re.findall(r"`([^`]+)`", " ".join(l.split(" | ")[:2]))
-             for w in re.split(r"[.\[\], ]+", t) if w}
 
-    def keys(v):
-        if isinstance(v, dict):
-            for k, x in v.get("properties", {}).items():
-                if not k[0].isdigit():  # a histogram's buckets
-                    yield k
-            for x in v.values():
-                yield from keys(x)
-        elif isinstance(v, list):
-            for x in v:
-                yield from keys(x)
-    bad += ["%s is in the schema, not in %s" % (k, args[0])
-            for k in sorted(set(keys(schema)) - words)]
-elif mode == "accept":
-    name, files = args[0], args[1:]
-    for f in files:
+def run(mode, args):
+    bad = []
+    if mode == "valid":
         try:
-            doc = load(f)
+            V.check_schema(schema)
         except Exception as e:
-            bad.append("%s: not JSON: %s" % (f, e))
-            continue
-        bad += ["%s: as %s: %s" % (f, name, e) for e in errors(doc, name)[:5]]
-        if errors(doc):
-            bad.append("%s: does not match the top-level oneOf" % f)
-        bad += ["%s: %s: a number written as a fraction" % (f, p)
-                for p in not_integers(doc)]
-elif mode == "reject":
-    f, path, new = args
-    doc = load(f)
-    if errors(doc) or list(not_integers(doc)):
-        bad.append("%s: rejected before any change" % f)
-    keys = [int(k) if k.isdigit() else k for k in path.split("/")]
-    parent = doc
-    for k in keys[:-1]:
-        parent = parent[k]
-    if new == "-":
-        del parent[keys[-1]]
-    elif new.startswith("="):
-        parent[keys[-1]] = json.loads(new[1:], parse_float=Written)
-    else:
-        # renamed in place: the other keys keep their order
-        items = [(new if k == keys[-1] else k, v) for k, v in parent.items()]
-        parent.clear()
-        parent.update(items)
-    fractions = list(not_integers(doc))
-    if errors(doc) or fractions:
-        print("# %s, %s -> %s: rejected: %s" % (
-            f.rsplit("/", 1)[-1], path, new,
-            why(doc)[:160] if errors(doc) else fractions[0] + ": a fraction"))
-    else:
-        bad.append("%s: accepted with %s -> %s" % (f, path, new))
-for b in bad:
-    print("# " + b)
-sys.exit(1 if bad else 0)
+            bad.append(str(e)[:500])
+    elif mode == "documented":
+        import re
+        rows = [l for l in open(args[0]) if l.startswith("| `")]
+        words = {w for l in rows for t in re.findall(r"`([^`]+)`", " ".join(l.split(" | ")[:2]))
+                 for w in re.split(r"[.\[\], ]+", t) if w}
+
+        def keys(v):
+            if isinstance(v, dict):
+                for k, x in v.get("properties", {}).items():
+                    if not k[0].isdigit():  # a histogram's buckets
+                        yield k
+                for x in v.values():
+                    yield from keys(x)
+            elif isinstance(v, list):
+                for x in v:
+                    yield from keys(x)
+        bad += ["%s is in the schema, not in %s" % (k, args[0])
+                for k in sorted(set(keys(schema)) - words)]
+    elif mode == "accept":
+        name, files = args[0], args[1:]
+        for f in files:
+            try:
+                doc = load(f)
+            except Exception as e:
+                bad.append("%s: not JSON: %s" % (f, e))
+                continue
+            bad += ["%s: as %s: %s" % (f, name, e) for e in errors(doc, name)[:5]]
+            if errors(doc):
+                bad.append("%s: does not match the top-level oneOf" % f)
+            bad += ["%s: %s: a number written as a fraction" % (f, p)
+                    for p in not_integers(doc)]
+    elif mode == "reject":
+        if not args or len(args) % 3:
+            bad.append("reject: FILE PATH NEW triples, not %d arguments" % len(args))
+        for f, path, new in zip(args[0::3], args[1::3], args[2::3]):
+            doc = load(f)
+            if errors(doc) or list(not_integers(doc)):
+                bad.append("%s: rejected before any change" % f)
+            keys = [int(k) if k.isdigit() else k for k in path.split("/")]
+            parent = doc
+            for k in keys[:-1]:
+                parent = parent[k]
+            if new == "-":
+                del parent[keys[-1]]
+            elif new.startswith("="):
+                parent[keys[-1]] = json.loads(new[1:], parse_float=Written)
+            else:
+                # renamed in place: the other keys keep their order
+                items = [(new if k == keys[-1] else k, v) for k, v in parent.items()]
+                parent.clear()
+                parent.update(items)
+            fractions = list(not_integers(doc))
+            if errors(doc) or fractions:
+                print("# %s, %s -> %s: rejected: %s" % (
+                    f.rsplit("/", 1)[-1], path, new,
+                    why(doc)[:160] if errors(doc) else fractions[0] + ": a fraction"))
+            else:
+                bad.append("%s: accepted with %s -> %s" % (f, path, new))
+    for b in bad:
+        print("# " + b)
+    return 1 if bad else 0
+
+
+# one request a line: MODE and its arguments, tab-separated; each answer
+# ends with a line "__rc 0" (passed) or "__rc 1"
+for line in sys.stdin:
+    mode, *args = line.rstrip("\n").split("\t")
+    try:
+        rc = run(mode, args)
+    except Exception as e:
+        print("# %s: %s: %s" % (mode, type(e).__name__, e))
+        rc = 1
+    print("__rc %d" % rc, flush=True)
 PY
+)" "$SCHEMA"; }
+# shellcheck disable=SC2317 # run through tap_check
+schema_py() {
+	local line IFS=$'\t'
+	echo "$*" >&"${CHECKER[1]}"
+	while IFS= read -r line <&"${CHECKER[0]}"; do
+		case $line in
+		"__rc "*) return "${line#__rc }" ;;
+		*) echo "$line" ;;
+		esac
+	done
+	echo "# the schema checker exited"
+	return 1
 }
 
 # save NAME CMD...: CMD's standard output into $dir/NAME.json; a failing
@@ -386,10 +416,7 @@ tap_check "diff: -j, -p --all, one-sided counters, GROUP, no change: schema diff
 # caught
 # shellcheck disable=SC2317 # run through tap_check
 changes_rejected() {
-	while [ $# -ge 3 ]; do
-		schema_py reject "$1" "$2" "$3" || return 1
-		shift 3
-	done
+	schema_py reject "$@"
 }
 tap_check "the schema rejects a renamed key, a missing one, a wrong value" \
 	changes_rejected \
