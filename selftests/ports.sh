@@ -27,10 +27,16 @@ trap cleanup EXIT
 netns_up "${all_ns[@]}"
 ulimit -n 65536
 
-# field JSON KEY: ports.KEY of a `nkstat -j ports` reply
-field() {
-	json_get "d['ports']['$2']" <<<"$1"
+# unpack NAME JSON: NAME, an associative array of ports.KEY of a
+# `nkstat -j ports` reply, its scalars as json_get prints them: one
+# Python run per reply, not one per value
+unpack() {
+	eval "$(python3 -c 'import json, shlex, sys
+d = json.load(sys.stdin)["ports"]
+print("declare -gA %s=(%s)" % (sys.argv[1], " ".join("[%s]=%s" % (k, shlex.quote(str(v)))
+	for k, v in d.items() if not isinstance(v, (dict, list)))))' "$1" <<<"$2")"
 }
+declare -A E=() B=() A=() S=()	# the replies unpacked below
 # nstat_abs NETNS COUNTER: the kernel's own counter, absolute
 nstat_abs() {
 	ip netns exec "$1" nstat -asz "$2" | awk -v c="$2" '$1 == c { print $2 }'
@@ -84,9 +90,10 @@ tap_check "info: both kretprobes attached" \
 # The bind hash is the host's; tcp_init() logs its size at boot.
 boot=$(dmesg | sed -n 's/.*TCP: Hash tables configured (established [0-9]* bind \([0-9]*\)).*/\1/p')
 empty=$(nkstat -j ports)
-echo "# bhash_size $(field "$empty" bhash_size), boot log: bind ${boot:-(no line)}"
+unpack E "$empty"
+echo "# bhash_size ${E[bhash_size]}, boot log: bind ${boot:-(no line)}"
 tap_check "bhash: bhash_size is the size tcp_init() logged" \
-	[ "$(field "$empty" bhash_size)" = "${boot:-none}" ]
+	[ "${E[bhash_size]}" = "${boot:-none}" ]
 
 # --- 1. the incident: 100 ephemeral ports, 120 connects ----------------
 veth_up "$CL" c0 "$SV" s0 10.77.0.1/24 10.77.0.2/24
@@ -105,30 +112,32 @@ start_bg() {
 start_bg "$SV" server serve --addr 10.77.0.2:5000
 
 before=$(ip netns exec "$CL" nkstat -j ports)
+unpack B "$before"
 out=$(ip netns exec "$CL" "${traffic[@]}" exhaust --dst 10.77.0.2:5000 --count 120 \
 	--run "nkstat -j ports" --run "ss -tanH" --run "nkstat ports")
 after=$(run_nth "$out" 0)
+unpack A "$after"
 fails=$(json_get 'd["result"]["eaddrnotavail"]' <<<"$out")
 echo "# connects: $(json_get 'd["result"]' <<<"$out")"
 tap_check "incident: 100 connects succeed, 20 fail with EADDRNOTAVAIL" \
 	[ "$(json_get 'd["result"]["ok"]' <<<"$out")/$fails" = "100/20" ]
-d_conn=$(($(field "$after" connect_eaddrnotavail) - $(field "$before" connect_eaddrnotavail)))
+d_conn=$((A[connect_eaddrnotavail] - B[connect_eaddrnotavail]))
 echo "# connect_eaddrnotavail delta $d_conn, failures seen $fails"
 tap_check "incident: connect_eaddrnotavail rose by the failures seen" [ "$d_conn" = "$fails" ]
 tap_check "incident: ephemeral_ports_used is 100, utilisation 100%" \
-	[ "$(field "$after" ephemeral_ports_used)/$(field "$after" ephemeral_utilisation_pct)" = "100/100.0" ]
+	[ "${A[ephemeral_ports_used]}/${A[ephemeral_utilisation_pct]}" = "100/100.0" ]
 ss_eph=$(run_nth "$out" 1 | awk '{ n = split($4, a, ":"); p = a[n]; if (p >= 40000 && p <= 40099) u[p] = 1 }
 	END { print length(u) }')
 tap_check "incident: ss sees the same 100 ephemeral ports" [ "$ss_eph" = 100 ]
-d_bind=$(($(field "$after" bind_eaddrinuse) - $(field "$before" bind_eaddrinuse)))
+d_bind=$((A[bind_eaddrinuse] - B[bind_eaddrinuse]))
 tap_check "incident: bind() and listen() refused with EADDRINUSE are counted" \
 	[ "$d_bind/$(json_get 'd["result"]["eaddrinuse"]' <<<"$out")" = "2/2" ]
 tap_check "incident: the text summary flags the full range" \
 	grep -q "100 of 100 ports in use (100.0%, FULL)" <<<"$(run_nth "$out" 2)"
 range=$(ip netns exec "$CL" sysctl -n net.ipv4.ip_local_port_range | tr -s '\t ' ' ')
-echo "# ephemeral_lo/hi $(field "$after" ephemeral_lo)/$(field "$after" ephemeral_hi), ip_local_port_range $range"
+echo "# ephemeral_lo/hi ${A[ephemeral_lo]}/${A[ephemeral_hi]}, ip_local_port_range $range"
 tap_check "incident: ephemeral_lo and ephemeral_hi are ip_local_port_range" \
-	[ "$(field "$after" ephemeral_lo) $(field "$after" ephemeral_hi)" = "$range" ]
+	[ "${A[ephemeral_lo]} ${A[ephemeral_hi]}" = "$range" ]
 
 # --- 2. owners per port against ss ------------------------------------
 ip netns exec "$LO" sysctl -q -w net.ipv4.tcp_max_tw_buckets=120
@@ -172,19 +181,20 @@ tap_check "owners: the listener's port holds it and its 120 children" [ "$o6000"
 tap_check "owners: a SO_REUSEPORT group of 4 is 4 owners of one port" [ "$o6001" = 4 ]
 tap_check "owners: one port on two local addresses has addrs 2" [ "$a7100" = 2 ]
 sum=$(run_nth "$out" 2)
+unpack S "$sum"
 tap_check "owners: the summary's owners equal the list's" \
-	[ "$(field "$sum" owners)/$(field "$sum" bind_buckets)" = "$n_owners/$n_rows" ]
+	[ "${S[owners]}/${S[bind_buckets]}" = "$n_owners/$n_rows" ]
 
 # --- 3. TIME_WAIT: count, overflow, reuse -----------------------------
 tw_ss=$(run_nth "$out" 1 | grep -c '^TIME-WAIT')
 tw_sockstat=$(run_nth "$out" 3 | sockstat_tw)
-echo "# tw_count $(field "$sum" tw_count), ss $tw_ss, sockstat $tw_sockstat, tw_owners $(field "$sum" tw_owners)"
+echo "# tw_count ${S[tw_count]}, ss $tw_ss, sockstat $tw_sockstat, tw_owners ${S[tw_owners]}"
 tap_check "timewait: tw_count equals ss and /proc/net/sockstat (30)" \
-	[ "$(field "$sum" tw_count)/$tw_ss/$tw_sockstat" = "30/30/30" ]
+	[ "${S[tw_count]}/$tw_ss/$tw_sockstat" = "30/30/30" ]
 tap_check "timewait: tw_owners equals tw_count" \
-	[ "$(field "$sum" tw_owners)" = "$(field "$sum" tw_count)" ]
+	[ "${S[tw_owners]}" = "${S[tw_count]}" ]
 tap_check "timewait: tw_utilisation_pct is 30 of tcp_max_tw_buckets 120" \
-	[ "$(field "$sum" tw_max)/$(field "$sum" tw_utilisation_pct)" = "120/25.0" ]
+	[ "${S[tw_max]}/${S[tw_utilisation_pct]}" = "120/25.0" ]
 
 # delta_run NETNS FIELD MIB SCENARIO ARGS...: a traffic scenario in NETNS;
 # sets out and after (its output, and nkstat -j ports at its end), and
@@ -193,22 +203,25 @@ delta_run() {
 	local ns=$1 fld=$2 mib=$3 before m0
 	shift 3
 	before=$(ip netns exec "$ns" nkstat -j ports)
+	unpack B "$before"
 	m0=$(nstat_abs "$ns" "$mib")
 	out=$(ip netns exec "$ns" "${traffic[@]}" "$@" --run "nkstat -j ports")
 	after=$(run_nth "$out" 0)
+	unpack A "$after"
 	d_mib=$(($(nstat_abs "$ns" "$mib") - m0))
-	d_nk=$(($(field "$after" "$fld") - $(field "$before" "$fld")))
+	# shellcheck disable=SC2004 # $fld is a key, not an index
+	d_nk=$((A[$fld] - B[$fld]))
 }
 
 ip netns exec "$TW" sysctl -q -w net.ipv4.tcp_max_tw_buckets=10
 delta_run "$TW" tw_overflows TcpExtTCPTimeWaitOverflow timewait --count 25
-echo "# tcp_max_tw_buckets 10, 25 closes: tw_overflows +$d_nk, TcpExtTCPTimeWaitOverflow +$d_mib, tw_count $(field "$after" tw_count)"
+echo "# tcp_max_tw_buckets 10, 25 closes: tw_overflows +$d_nk, TcpExtTCPTimeWaitOverflow +$d_mib, tw_count ${A[tw_count]}"
 tap_check "timewait: tw_overflows delta equals nstat's TCPTimeWaitOverflow (15)" \
 	[ "$d_nk/$d_mib" = "15/15" ]
 tap_check "timewait: tw_count stops at tw_max, utilisation 100%" \
-	[ "$(field "$after" tw_count)/$(field "$after" tw_max)/$(field "$after" tw_utilisation_pct)" = "10/10/100.0" ]
+	[ "${A[tw_count]}/${A[tw_max]}/${A[tw_utilisation_pct]}" = "10/10/100.0" ]
 tap_check "timewait: tw_count equals sockstat's tw" \
-	[ "$(field "$after" tw_count)" = "$(ip netns exec "$TW" cat /proc/net/sockstat | sockstat_tw)" ]
+	[ "${A[tw_count]}" = "$(ip netns exec "$TW" cat /proc/net/sockstat | sockstat_tw)" ]
 
 ip netns exec "$RU" sysctl -q -w net.ipv4.tcp_tw_reuse=1 \
 	net.ipv4.ip_local_port_range="41000 41009"
@@ -229,7 +242,7 @@ tap_check "isolation: netns X sees its 10 ports, one owner each" \
 tap_check "isolation: netns Y sees its 5 ports, two owners each" \
 	[ "$ly" = "8000:2 8001:2 8002:2 8003:2 8004:2" ]
 tap_check "isolation: each summary counts only its own netns" \
-	[ "$(field "$(ip netns exec "$X" nkstat -j ports)" owners)/$(field "$(ip netns exec "$Y" nkstat -j ports)" owners)" = "10/10" ]
+	[ "$(ip netns exec "$X" nkstat -j ports | json_get 'd["ports"]["owners"]')/$(ip netns exec "$Y" nkstat -j ports | json_get 'd["ports"]["owners"]')" = "10/10" ]
 tap_check "isolation: a netns with nothing bound has no bind buckets" \
 	chain_check "$(ip netns exec "$Z" nkstat -j ports)"
 # 8000-8009: consecutive ports hash to 10 buckets (inet_bhashfn() adds a
