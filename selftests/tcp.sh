@@ -16,9 +16,12 @@ traffic=(python3 "$NKSTAT_REPO/selftests/tcp_traffic.py")
 p=nks-tcp-$$
 CL=$p-cl SV=$p-sv X=$p-x
 CL_IP=10.77.0.1 SV_IP=10.77.0.2
+LA_IP=10.77.0.11	# the client address of the LAST_ACK orphans
 pids=()
+max_orphans=$(sysctl -n net.ipv4.tcp_max_orphans)
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
+	sysctl -qw net.ipv4.tcp_max_orphans="$max_orphans"
 	[ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null
 	wait 2>/dev/null
 	for ns in "$CL" "$SV" "$X"; do ip netns del "$ns" 2>/dev/null; done
@@ -27,6 +30,7 @@ trap cleanup EXIT
 
 netns_up "$CL" "$SV" "$X"
 veth_up "$CL" nks-cl "$SV" nks-sv "$CL_IP/24" "$SV_IP/24"
+ip -n "$CL" addr add "$LA_IP/24" dev nks-cl
 
 cut="ip -n $SV route add blackhole $CL_IP/32"
 mend() {
@@ -68,6 +72,55 @@ print(sum(b[k] - a[k] for k in a))' "$1" "$2")
 mib() {
 	ip netns exec "$CL" nstat -asz TcpExtTCPAbortOnTimeout TcpExtTCPAbortOnMemory |
 		awk '$1 ~ /^TcpExt/ { s += $2 } END { print s + 0 }'
+}
+
+# ss_rows NETNS STATE...: the orphans there as ss -tio shows them, one
+# "port state timer probes_out backoff snd_wnd unacked" line each, by
+# port; probes_out from the timer's count, for the persist and keepalive
+# timers only (for the others ss counts retransmits)
+ss_rows() {
+	local ns=$1 filter=() s
+	shift
+	for s in "$@"; do filter+=(state "$s"); done
+	ip netns exec "$ns" ss -tinoH "${filter[@]}" | python3 -c 'import re, sys
+names = {"FIN-WAIT-1": "fin_wait1", "FIN-WAIT-2": "fin_wait2", "CLOSING": "closing",
+         "LAST-ACK": "last_ack"}
+rows = []
+for s in re.split(r"\n(?=\S)", sys.stdin.read().strip()):
+    if not s:
+        continue
+    f = s.split()
+    state = names.get(f[0], names[sys.argv[1].upper()])
+    if f[0] in names:
+        f = f[1:]
+    m = re.search(r"timer:\((\w+),[^,]*,(\d+)\)", s)
+    timer, n = (m.group(1), int(m.group(2))) if m else ("off", 0)
+    info = lambda k: int((re.search(r"\b%s:(\d+)" % k, s) or [0, 0])[1])
+    rows.append((int(f[2].rsplit(":", 1)[1]), state, timer,
+                 n if timer in ("persist", "keepalive") else "-",
+                 info("backoff"), info("snd_wnd"), info("unacked")))
+for r in sorted(rows):
+    print(*r)' "$1"
+}
+# nk_rows NETNS: the same lines from nkstat tcp orphans
+nk_rows() {
+	ip netns exec "$1" nkstat -j tcp orphans | python3 -c 'import json, sys
+for r in sorted(json.load(sys.stdin)["tcp_orphans"], key=lambda r: r["local_port"]):
+    print(r["local_port"], r["state"], r["timer"],
+          r["probes_out"] if r["timer"] in ("persist", "keepalive") else "-",
+          r["backoff"], r["snd_wnd"], r["packets_out"])'
+}
+# rows_agree NETNS STATE...: nkstat's rows equal ss's, taken between two
+# ss readings that agree
+# shellcheck disable=SC2317 # run through tap_check
+rows_agree() {
+	local a n b
+	for _ in 1 2 3 4 5; do
+		a=$(ss_rows "$@") n=$(nk_rows "$1") b=$(ss_rows "$@")
+		[ "$a" = "$b" ] && break
+	done
+	echo "# rows, ss: $(sort -u -k2 <<<"$a" | cut -d' ' -f2- | paste -sd';')"
+	[ -n "$a" ] && [ "$n" = "$a" ]
 }
 
 mark=$(dmesg_mark)
@@ -136,6 +189,39 @@ tap_check "max_orphans is net.ipv4.tcp_max_orphans" \
 tap_check "ip netns exec cannot read it: null, not 0" \
 	[ "$(ip netns exec "$CL" nkstat -j tcp | get "$(cat)" 't["max_orphans"]')" = None ]
 
+# --- 1a. too many orphans: the kernel kills them -----------------------
+# Above tcp_max_orphans (a global limit), each orphan's next probe kills
+# it (tcp_out_of_resources(): TCPAbortOnMemory), until the count the
+# kernel caches every 100 ms is under the limit again.
+before=$(tcpj "$CL") mib_before=$(mib)
+sysctl -qw net.ipv4.tcp_max_orphans=150
+for _ in $(seq 60); do
+	[ "$(get "$(tcpj "$CL")" 't["orphans"]["total"]')" -le 150 ] && break
+	sleep 0.5
+done
+sleep 1
+sysctl -qw net.ipv4.tcp_max_orphans="$max_orphans"
+after=$(tcpj "$CL")
+left=$(get "$after" 't["orphans"]["total"]')
+ss_left=$(ip netns exec "$CL" ss -tanH state fin-wait-1 | grep -c .)
+read -r causes kernel <<<"$(sums "$before" "$after")"
+echo "# tcp_max_orphans 150: $left of $N orphans left (ss $ss_left); memory" \
+	"+$(delta "$before" "$after" memory), causes +$causes, TCPAbortOnTimeout+OnMemory +$kernel"
+tap_check "memory: orphans over tcp_max_orphans killed; the rest = ss FIN-WAIT-1" \
+	all [ "$left" -le 150 ] -- [ "$left" -gt 0 ] -- [ "$left" = "$ss_left" ]
+tap_check "memory: aborts.memory rose by the orphans killed ($((N - left)))" \
+	[ "$(delta "$before" "$after" memory)" = $((N - left)) ]
+tap_check "memory: abort deltas sum to the kernel's" \
+	all [ "$causes" = "$kernel" ] -- [ "$kernel" = $((N - left)) ]
+
+# Each probe is answered: probes_out is back to 0, and the backoff stays
+# at its cap, tcp_retries2 (3), once three probes went out.
+tap_check "orphans: each row's timer, probes_out, backoff, snd_wnd, packets_out = ss -tio" \
+	rows_agree "$CL" fin-wait-1
+tap_check "orphans: max_backoff is the highest backoff ss shows (tcp_retries2, 3)" \
+	all [ "$(get "$(tcpj "$CL")" 't["orphans"]["max_backoff"]')" = 3 ] -- \
+	[ "$(ss_rows "$CL" fin-wait-1 | awk '{ print $5 }' | sort -n | tail -n 1)" = 3 ]
+
 # the peer vanishes: unanswered probes, then tcp_orphan_retries aborts
 before=$(tcpj "$CL") mib_before=$(mib)
 ip netns exec "$CL" sysctl -qw net.ipv4.tcp_orphan_retries=1
@@ -148,12 +234,72 @@ done
 mend
 read -r causes kernel <<<"$(sums "$before" "$after")"
 echo "# orphan aborts: causes +$causes, TCPAbortOnTimeout+OnMemory +$kernel"
-tap_check "orphans: all $N aborted" [ "$(get "$after" 't["orphans"]["total"]')" = 0 ]
-tap_check "orphans: orphan_zero_window rose by $N" \
-	[ "$(delta "$before" "$after" orphan_zero_window)" = $N ]
+tap_check "orphans: all aborted" [ "$(get "$after" 't["orphans"]["total"]')" = 0 ]
+tap_check "orphans: orphan_zero_window rose by the $left left" \
+	[ "$(delta "$before" "$after" orphan_zero_window)" = "$left" ]
 tap_check "orphans: abort deltas sum to the kernel's (+$kernel)" [ "$causes" = "$kernel" ]
 tap_check "orphans: kernel totals in the reply follow nstat" \
 	[ "$(get "$after" 't["kernel"]["abort_on_timeout"] + t["kernel"]["abort_on_memory"]')" = "$(mib)" ]
+
+# --- 1b. orphans in FIN_WAIT2, CLOSING and LAST_ACK --------------------
+# K of each (tcp_traffic.py states): FIN_WAIT2 waits on its peer's FIN;
+# CLOSING saw its peer's FIN while its own waits behind data the closed
+# window holds back (it probes); LAST_ACK's FIN is retransmitted to a
+# peer that no longer answers. tcp_orphan_retries 0 (8 tries) keeps them
+# until counted; then 1 ends the CLOSING ones once the peer vanishes
+# (orphan_zero_window) and the LAST_ACK ones (orphan_retries, as their
+# peer's window is open).
+K=10
+ip netns exec "$CL" sysctl -qw net.ipv4.tcp_orphan_retries=0
+out=/tmp/$p-states
+"${traffic[@]}" states --client-ns "$CL" --server-ns "$SV" --server "$SV_IP" --port 8002 \
+	--count $K --last-ack-client "$LA_IP" --cut "ip -n $SV route add blackhole $LA_IP/32" >"$out" &
+pids+=($!)
+states_pid=$!
+wait_ready "$out" 300
+# counts_agree: nkstat's counts by state equal ss's, K each
+# shellcheck disable=SC2317 # run through tap_check
+counts_agree() {
+	local ss_n nk
+	for _ in $(seq 20); do
+		ss_n=$(ip netns exec "$CL" ss -tanH state fin-wait-2 state closing state last-ack |
+			awk '{ n[$1]++ } END { print n["FIN-WAIT-2"] + 0, n["CLOSING"] + 0, n["LAST-ACK"] + 0 }')
+		nk=$(get "$(tcpj "$CL")" '" ".join(str(t["orphans"][k]) for k in
+			("fin_wait2", "closing", "last_ack", "fin_wait1", "total"))')
+		[ "$ss_n" = "$K $K $K" ] && [ "$nk" = "$ss_n 0 $((3 * K))" ] && break
+		sleep 0.5
+	done
+	echo "# ss: FIN-WAIT-2, CLOSING, LAST-ACK: $ss_n; nkstat (and fin_wait1, total): $nk"
+	[ "$nk" = "$ss_n 0 $((3 * K))" ] && [ "$ss_n" = "$K $K $K" ]
+}
+tap_check "orphans: fin_wait2, closing, last_ack = ss FIN-WAIT-2, CLOSING, LAST-ACK = $K each" \
+	counts_agree
+tap_check "orphans: rows of FIN_WAIT2, CLOSING, LAST_ACK orphans = ss -tio" \
+	rows_agree "$CL" fin-wait-2 closing last-ack
+tap_check "orphans dump: the rows' local ports are those the scenario made" \
+	[ "$(nk_rows "$CL" | awk '{ print $1 }' | sort -n | paste -sd' ')" = \
+	"$(json_get '" ".join(str(p) for p in sorted(sum(d["ports"].values(), [])))' < <(head -n 1 "$out"))" ]
+before=$(tcpj "$CL") mib_before=$(mib)
+ip netns exec "$CL" sysctl -qw net.ipv4.tcp_orphan_retries=1
+$cut
+for _ in $(seq 120); do
+	after=$(tcpj "$CL")
+	[ "$(get "$after" 't["orphans"]["closing"] + t["orphans"]["last_ack"]')" = 0 ] && break
+	sleep 0.5
+done
+mend
+ip -n "$SV" route del blackhole "$LA_IP/32"
+kill "$states_pid"
+read -r causes kernel <<<"$(sums "$before" "$after")"
+echo "# CLOSING and LAST_ACK aborts: orphan_zero_window" \
+	"+$(delta "$before" "$after" orphan_zero_window), orphan_retries" \
+	"+$(delta "$before" "$after" orphan_retries); causes +$causes, kernel +$kernel"
+tap_check "orphans: the CLOSING ones counted under orphan_zero_window (+$K)" \
+	[ "$(delta "$before" "$after" orphan_zero_window)" = $K ]
+tap_check "orphans: the LAST_ACK ones counted under orphan_retries (+$K)" \
+	[ "$(delta "$before" "$after" orphan_retries)" = $K ]
+tap_check "orphans: abort deltas sum to the kernel's (+$((2 * K)))" \
+	all [ "$causes" = "$kernel" ] -- [ "$kernel" = $((2 * K)) ]
 
 # abort_test NAME EXPECTED-CAUSE SCENARIO-ARGS...: one abort, its errno and cause
 abort_test() {
@@ -214,7 +360,7 @@ tap_check "isolation: an idle netns sees no orphan and no abort" \
 tap_check "isolation: the server's netns counted none of the client's aborts" \
 	[ "$(get "$(tcpj "$SV")" 'sum(t["aborts"].values())')" = 0 ]
 tap_check "isolation: the client's netns has them" \
-	[ "$(get "$(tcpj "$CL")" 't["aborts"]["orphan_zero_window"]')" = $N ]
+	[ "$(get "$(tcpj "$CL")" 't["aborts"]["orphan_zero_window"]')" = $((left + K)) ]
 
 # A kretprobe misses a hit when its timer fires in a softirq that
 # interrupted another kprobe's handler on that CPU (kprobe_running()): the

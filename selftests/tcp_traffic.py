@@ -29,7 +29,22 @@
         prints {"errno": NAME, "seconds": S}
   hold --dst IP:PORT --count N
         N idle connections; print "ready" and sleep until killed
+  states --client-ns NS --server-ns NS --server IP --port P --count N
+         --last-ack-client IP --cut CMD
+        run from any netns: K = N connections from the client netns to a
+        server of this process in the server netns for each of three
+        orphan states, then print {"ports": {STATE: [local port, ...]}},
+        "ready", and hold the server's sockets until killed:
+          fin_wait2: TCP_LINGER2 120 s, closed; the server holds its end
+          closing: the client writes until the window closes and closes
+            (its FIN waits behind the data); the server, its buffer full,
+            shuts down its side: simultaneous close, probing the window
+          last_ack (from --last-ack-client): the server closes, the client
+            reads the EOF, CMD makes the server vanish, the client closes
+            and retransmits its FIN
 """
+import ctypes
+import os
 import argparse
 import errno
 import json
@@ -202,6 +217,65 @@ def hold(args):
     sleep_forever()
 
 
+def setns(name):
+    """Enter network namespace NAME (ip netns); sockets keep theirs."""
+    fd = os.open("/run/netns/" + name, os.O_RDONLY)
+    try:
+        if ctypes.CDLL(None, use_errno=True).setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
+            raise OSError(ctypes.get_errno(), "setns " + name)
+    finally:
+        os.close(fd)
+
+
+def states(args):
+    setns(args.server_ns)
+    lst = socket.socket()
+    lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lst.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+    lst.bind((args.server, args.port))
+    lst.listen(4096)
+    setns(args.client_ns)
+    conns = {}          # state: [(client socket, server socket)]
+    for state in ("fin_wait2", "closing", "last_ack"):
+        conns[state] = []
+        for _ in range(args.count):
+            c = socket.socket()
+            if state == "last_ack":
+                c.bind((args.last_ack_client, 0))
+            if state == "closing":
+                c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
+            c.connect((args.server, args.port))
+            conns[state].append((c, lst.accept()[0]))
+    ports = {k: sorted(c.getsockname()[1] for c, _ in v) for k, v in conns.items()}
+    for c, _ in conns["fin_wait2"]:
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_LINGER2, 120)
+        c.close()
+    for c, sv in conns["closing"]:
+        c.setblocking(False)
+        while True:
+            try:
+                c.send(b"x" * 65536)
+            except BlockingIOError:
+                time.sleep(0.05)
+                try:
+                    c.send(b"x" * 65536)
+                except BlockingIOError:
+                    break
+        c.close()
+        sv.shutdown(socket.SHUT_WR)
+    for c, sv in conns["last_ack"]:
+        sv.close()
+        c.settimeout(30)
+        if c.recv(1) != b"":
+            sys.exit("last_ack: data where the server's FIN was due")
+    subprocess.run(args.cut, shell=True, check=True)
+    for c, _ in conns["last_ack"]:
+        c.close()
+    json.dump({"ports": ports}, sys.stdout)
+    sys.stdout.write("\n")
+    sleep_forever()
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -228,10 +302,15 @@ def main():
     sp = sub.add_parser("hold")
     sp.add_argument("--dst", required=True)
     sp.add_argument("--count", type=int, default=100)
+    sp = sub.add_parser("states")
+    for opt in ("--client-ns", "--server-ns", "--server", "--last-ack-client", "--cut"):
+        sp.add_argument(opt, required=True)
+    sp.add_argument("--port", type=int, required=True)
+    sp.add_argument("--count", type=int, default=10)
     args = p.parse_args()
     {"stall-serve": stall_serve, "orphan": orphan, "serve": serve,
      "abort": abort, "stall": stall, "syn": syn,
-     "hold": hold}[args.cmd](args)
+     "hold": hold, "states": states}[args.cmd](args)
 
 
 if __name__ == "__main__":
