@@ -164,15 +164,8 @@ def abort(args):
     sys.stdout.write("\n")
 
 
-def stall(args):
-    c = socket.socket()
-    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
-    c.connect(addr(args.dst))
-    # The user timeout is set only once the --run commands are done, so
-    # that however slow they are, they see the socket still probing; until
-    # then one of 10 minutes has it counted as set. The probe timer then
-    # aborts at its next expiry: its probes went on since before.
-    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 600000)
+def fill(c):
+    """Write until c's send buffer is full: the peer's window closed."""
     c.setblocking(False)
     while True:
         try:
@@ -182,7 +175,19 @@ def stall(args):
             try:
                 c.send(b"x" * 65536)
             except BlockingIOError:
-                break
+                return
+
+
+def stall(args):
+    c = socket.socket()
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
+    c.connect(addr(args.dst))
+    # The user timeout is set only once the --run commands are done, so
+    # that however slow they are, they see the socket still probing; until
+    # then one of 10 minutes has it counted as set. The probe timer then
+    # aborts at its next expiry: its probes went on since before.
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 600000)
+    fill(c)
     start = time.monotonic()
     runs = [subprocess.run(cmd, shell=True, capture_output=True, text=True,
                            check=False).stdout for cmd in args.run]
@@ -251,16 +256,7 @@ def states(args):
         c.setsockopt(socket.IPPROTO_TCP, socket.TCP_LINGER2, 120)
         c.close()
     for c, sv in conns["closing"]:
-        c.setblocking(False)
-        while True:
-            try:
-                c.send(b"x" * 65536)
-            except BlockingIOError:
-                time.sleep(0.05)
-                try:
-                    c.send(b"x" * 65536)
-                except BlockingIOError:
-                    break
+        fill(c)
         c.close()
         sv.shutdown(socket.SHUT_WR)
     for c, sv in conns["last_ack"]:
