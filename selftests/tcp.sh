@@ -50,8 +50,8 @@ tcpj() {
 }
 # get JSON EXPR: EXPR over d = the document, t = d["tcp"]
 get() {
-	python3 -c 'import json,sys; d=json.load(sys.stdin); t=d.get("tcp")
-print(eval(sys.argv[1]))' "$2" <<<"$1"
+	json_get "(lambda t: $2
+)(d.get('tcp'))" <<<"$1"
 }
 # delta BEFORE AFTER CAUSE: the cause's rise
 delta() {
