@@ -483,8 +483,6 @@ tap_check "arp: it stopped on its budget: last_flush not written, most entries l
 	all [ "$AGE0" -ge 7 ] -- [ "$AGE1" -ge 5 ] -- [ "$LEFT" -gt 5000 ] -- \
 	[ "$(delta arp forced_gc_budget_hits)" = 1 ]
 ip netns del "$D"
-sysctl -q -w net.ipv4.neigh.default.gc_thresh3=128 net.ipv4.neigh.default.gc_thresh2=64 \
-	net.ipv4.neigh.default.gc_thresh1=1024
 
 # The kprobe on ___neigh_create misses a hit when it fires while another
 # kprobe's handler runs on that CPU: the attribution is then short, and

@@ -74,6 +74,16 @@ mib() {
 		awk '$1 ~ /^TcpExt/ { s += $2 } END { print s + 0 }'
 }
 
+# orphans_until TRIES EXPR: reads CL's tcp document every 0.5 s, TRIES
+# times at most, until EXPR over it (as get) is True; leaves the last
+# reading in $after
+orphans_until() {
+	for _ in $(seq "$1"); do
+		after=$(tcpj "$CL")
+		[ "$(get "$after" "$2")" = True ] && return
+		sleep 0.5
+	done
+}
 # ss_rows NETNS STATE...: the orphans there as ss -tio shows them, one
 # "port state timer probes_out backoff snd_wnd unacked" line each, by
 # port; probes_out from the timer's count, for the persist and keepalive
@@ -195,10 +205,7 @@ tap_check "ip netns exec cannot read it: null, not 0" \
 # kernel caches every 100 ms is under the limit again.
 before=$(tcpj "$CL") mib_before=$(mib)
 sysctl -qw net.ipv4.tcp_max_orphans=150
-for _ in $(seq 60); do
-	[ "$(get "$(tcpj "$CL")" 't["orphans"]["total"]')" -le 150 ] && break
-	sleep 0.5
-done
+orphans_until 60 't["orphans"]["total"] <= 150'
 sleep 1
 sysctl -qw net.ipv4.tcp_max_orphans="$max_orphans"
 after=$(tcpj "$CL")
@@ -226,11 +233,7 @@ tap_check "orphans: max_backoff is the highest backoff ss shows (tcp_retries2, 3
 before=$(tcpj "$CL") mib_before=$(mib)
 ip netns exec "$CL" sysctl -qw net.ipv4.tcp_orphan_retries=1
 $cut
-for _ in $(seq 120); do
-	after=$(tcpj "$CL")
-	[ "$(get "$after" 't["orphans"]["total"]')" = 0 ] && break
-	sleep 0.5
-done
+orphans_until 120 't["orphans"]["total"] == 0'
 mend
 read -r causes kernel <<<"$(sums "$before" "$after")"
 echo "# orphan aborts: causes +$causes, TCPAbortOnTimeout+OnMemory +$kernel"
@@ -282,11 +285,7 @@ tap_check "orphans dump: the rows' local ports are those the scenario made" \
 before=$(tcpj "$CL") mib_before=$(mib)
 ip netns exec "$CL" sysctl -qw net.ipv4.tcp_orphan_retries=1
 $cut
-for _ in $(seq 120); do
-	after=$(tcpj "$CL")
-	[ "$(get "$after" 't["orphans"]["closing"] + t["orphans"]["last_ack"]')" = 0 ] && break
-	sleep 0.5
-done
+orphans_until 120 't["orphans"]["closing"] + t["orphans"]["last_ack"] == 0'
 mend
 ip -n "$SV" route del blackhole "$LA_IP/32"
 kill "$states_pid"

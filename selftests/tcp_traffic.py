@@ -31,7 +31,7 @@
         N idle connections; print "ready" and sleep until killed
   states --client-ns NS --server-ns NS --server IP --port P --count N
          --last-ack-client IP --cut CMD
-        run from any netns: K = N connections from the client netns to a
+        run from any netns: N connections from the client netns to a
         server of this process in the server netns for each of three
         orphan states, then print {"ports": {STATE: [local port, ...]}},
         "ready", and hold the server's sockets until killed:
@@ -43,11 +43,11 @@
             reads the EOF, CMD makes the server vanish, the client closes
             and retransmits its FIN
 """
-import ctypes
-import os
 import argparse
+import ctypes
 import errno
 import json
+import os
 import socket
 import struct
 import subprocess
@@ -66,13 +66,20 @@ def sleep_forever():
         time.sleep(3600)
 
 
-def stall_serve(args):
+def listener(a, rcvbuf=None):
+    """A socket listening on address a; with rcvbuf, a tiny window."""
     lst = socket.socket()
     lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    # before listen(): accepted sockets inherit it, and the window with it
-    lst.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, args.rcvbuf)
-    lst.bind(addr(args.addr))
+    if rcvbuf is not None:
+        # before listen(): accepted sockets inherit it, and the window with it
+        lst.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    lst.bind(a)
     lst.listen(4096)
+    return lst
+
+
+def stall_serve(args):
+    lst = listener(addr(args.addr), args.rcvbuf)
     print("ready", flush=True)
     held = []
     while True:
@@ -111,10 +118,7 @@ def orphan(args):
 
 
 def serve(args):
-    lst = socket.socket()
-    lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    lst.bind(addr(args.addr))
-    lst.listen(4096)
+    lst = listener(addr(args.addr))
     print("ready", flush=True)
     held = []
     while True:
@@ -234,11 +238,7 @@ def setns(name):
 
 def states(args):
     setns(args.server_ns)
-    lst = socket.socket()
-    lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    lst.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
-    lst.bind((args.server, args.port))
-    lst.listen(4096)
+    lst = listener((args.server, args.port), 2048)
     setns(args.client_ns)
     conns = {}          # state: [(client socket, server socket)]
     for state in ("fin_wait2", "closing", "last_ack"):
