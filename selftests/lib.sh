@@ -104,13 +104,12 @@ as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "$@"
 }
 
-# json_get EXPR: EXPR over the JSON document on stdin (as d), printed as
-# Python prints it; an exception is printed to stderr, and fails. One
-# Python process, started when this file is sourced, answers every call
-# of the test (a new interpreter cost about 0.5 s in a guest); it runs
-# outside the test's jobs, so that wait does not wait for it, and ends
-# when the test's shell does. Calls must not run concurrently.
-JSON_SERVER_PY='import json, os, sys, threading, time, traceback
+# One Python process, started when this file is sourced, answers every
+# json_get and pyrun call of the test: a new interpreter, with the
+# modules a helper imports, costs 0.5-0.9 s in a guest. It runs outside
+# the test's jobs, so that wait does not wait for it, and ends when the
+# test's shell does. Calls must not run concurrently.
+PY_SERVER='import builtins, io, json, os, re, sys, threading, time, traceback
 req, resp = open(sys.argv[1], "rb"), open(sys.argv[2], "wb")
 os.unlink(sys.argv[1]); os.unlink(sys.argv[2]); os.rmdir(os.path.dirname(sys.argv[1]))
 def watch(pid):
@@ -118,36 +117,81 @@ def watch(pid):
         time.sleep(1)
     os._exit(0)
 threading.Thread(target=watch, args=(int(sys.argv[3]),), daemon=True).start()
+def field():
+    return req.read(int(req.readline())).decode()
+stdio = sys.stdin, sys.stdout, sys.stderr, sys.argv
 while True:
-    n1, n2 = map(int, req.readline().split())
-    expr, doc = req.read(n1).decode(), req.read(n2).decode()
+    f = [field() for _ in range(int(req.readline()))]
+    out, err, rc = io.StringIO(), io.StringIO(), 0
     try:
-        out, rc = "%s\n" % (eval(expr, {"d": json.loads(doc)}),), 0
-    except Exception:
-        out, rc = traceback.format_exc(), 1
-    out = out.encode()
-    resp.write(b"%d %d\n" % (rc, len(out)) + out)
+        if f[0] == "eval":
+            g = {"d": json.loads(f[2]), "json": json, "re": re, "time": time}
+            out.write("%s\n" % (eval(f[1], g),))
+        else:
+            sys.stdin, sys.stdout, sys.stderr, sys.argv = io.StringIO(f[2]), out, err, ["-"] + f[3:]
+            try:
+                exec(f[1], {"__name__": "__main__", "__builtins__": builtins})
+            finally:
+                sys.stdin, sys.stdout, sys.stderr, sys.argv = stdio
+    except SystemExit as e:
+        if isinstance(e.code, int) or e.code is None:
+            rc = e.code or 0
+        else:
+            err.write("%s\n" % (e.code,))
+            rc = 1
+    except BaseException:
+        err.write(traceback.format_exc())
+        rc = 1
+    o, e = out.getvalue().encode(), err.getvalue().encode()
+    resp.write(b"%d %d %d\n" % (rc, len(o), len(e)) + o + e)
     resp.flush()'
-json_server_start() {
+py_server_start() {
 	local dir
-	dir=$(mktemp -d /tmp/nkstat-json.XXXXXX) && mkfifo "$dir/req" "$dir/resp" || return
+	dir=$(mktemp -d /tmp/nkstat-py.XXXXXX) && mkfifo "$dir/req" "$dir/resp" || return
 	# read-write opens of a FIFO do not wait for the other end
-	exec {JSON_W}<>"$dir/req" {JSON_R}<>"$dir/resp"
-	(python3 -c "$JSON_SERVER_PY" "$dir/req" "$dir/resp" $$ </dev/null >/dev/null 2>&1 &)
+	exec {PY_W}<>"$dir/req" {PY_R}<>"$dir/resp"
+	(python3 -c "$PY_SERVER" "$dir/req" "$dir/resp" $$ </dev/null >/dev/null 2>&1 &)
 }
-json_server_start
-json_get() {
-	local LC_ALL=C doc rc len out=''
-	doc=$(cat)
-	# lengths in bytes (LC_ALL=C), the document without its last newline
-	printf '%d %d\n%s%s' "${#1}" "${#doc}" "$1" "$doc" >&"$JSON_W"
-	if ! read -r -t 120 rc len <&"$JSON_R"; then
-		echo "json_get: the JSON server did not answer" >&2
+py_server_start
+# py_call FIELD...: one request; prints the reply's stdout and stderr, and
+# returns its exit status
+py_call() {
+	local LC_ALL=C f rc olen elen out='' err=''
+	{
+		printf '%d\n' $#
+		for f in "$@"; do printf '%d\n%s' "${#f}" "$f"; done
+	} >&"$PY_W"
+	if ! read -r -t 120 rc olen elen <&"$PY_R"; then
+		echo "py_call: the Python server did not answer" >&2
 		return 1
 	fi
-	[ "$len" -gt 0 ] && IFS= read -r -N "$len" out <&"$JSON_R"
-	if [ "$rc" = 0 ]; then printf '%s' "$out"; else printf '%s' "$out" >&2; fi
+	[ "$olen" -gt 0 ] && IFS= read -r -N "$olen" out <&"$PY_R"
+	[ "$elen" -gt 0 ] && IFS= read -r -N "$elen" err <&"$PY_R"
+	printf '%s' "$out"
+	printf '%s' "$err" >&2
 	return "$rc"
+}
+# json_get EXPR: EXPR over the JSON document on stdin (as d; json, re and
+# time are there too), printed as Python prints it; an exception is
+# printed to stderr, and fails.
+json_get() {
+	local doc
+	# read, not $(cat): no fork (60 ms in a guest)
+	IFS= read -r -d '' doc
+	py_call eval "$1" "$doc"
+}
+# pyrun -c CODE [ARG...]: python3 -c CODE ARG..., its stdin read first;
+# pyrun - [ARG...]: python3 - ARG..., the code on stdin. Run by the
+# server: for code that only computes. A helper that must run in another
+# netns, or that keeps running, needs its own python3.
+pyrun() {
+	local code data=''
+	case ${1:-} in
+	-c) code=$2; IFS= read -r -d '' data; shift 2 ;;
+	-) IFS= read -r -d '' code; shift ;;
+	*) echo "pyrun: -c CODE or - first" >&2; return 2 ;;
+	esac
+	py_call exec "$code" "$data" "$@"
 }
 
 # netns_up NS...: new network namespaces, each with its loopback up.
@@ -178,8 +222,12 @@ veth_up() {
 # wait_ready FILE [TRIES]: waits, TRIES (100) times 0.1 s at most, for a
 # helper in the background to write "ready" to FILE; fails if it did not.
 wait_ready() {
+	local text
 	for _ in $(seq "${2:-100}"); do
-		grep -q ready "$1" 2>/dev/null && return 0
+		# read, not grep: no fork
+		text=''
+		[ -e "$1" ] && IFS= read -r -d '' text <"$1"
+		[[ $text == *ready* ]] && return 0
 		sleep 0.1
 	done
 	return 1
