@@ -43,7 +43,7 @@ tap_check "exactly the 9 counters it can lose are unavailable" \
 tap_check "each unavailable counter has a reason" \
 	[ "$(grp 'all(isinstance(u["reason"], str) and u["reason"].strip()
 		for u in d["info"]["groups"][0]["unavailable"])')" = True ]
-ecanceled=$(python3 -c 'import errno, os; print(os.strerror(errno.ECANCELED))')
+ecanceled=$(pyrun -c 'import errno, os; print(os.strerror(errno.ECANCELED))' </dev/null)
 for h in "${skipped[@]}"; do
 	tap_check "hook $h: error ECANCELED, no missed count" \
 		[ "$(grp "[(x['error'], x['missed']) for x in d['info']['groups'][0]['hooks']

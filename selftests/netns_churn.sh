@@ -87,7 +87,7 @@ causes="['aborts.keepalive', 'aborts.orphan_retries', 'aborts.orphan_zero_window
 tap_check "tcp: the abort causes are listed lossy in info if and only if a hook missed hits" \
 	[ "$lossy" = "$([ "$missed" = 0 ] && echo "[]" || echo "$causes")" ]
 fresh=$(unshare -n nkstat -j tcp)
-nonzero=$(python3 -c '
+nonzero=$(pyrun -c '
 import json, sys
 def leaves(path, o):
     for k, v in o.items():

@@ -37,7 +37,7 @@ refused() {
 # answered: the last try exited 0 with JSON on stdout.
 # shellcheck disable=SC2317 # run through tap_check
 answered() {
-	[ "$rc" = 0 ] && python3 -c 'import json, sys; json.load(sys.stdin)' <<<"$out" && return 0
+	[ "$rc" = 0 ] && pyrun -c 'import json, sys; json.load(sys.stdin)' <<<"$out" && return 0
 	echo "# exit $rc, stderr '$err'"
 	return 1
 }

@@ -31,7 +31,7 @@ ulimit -n 65536
 # `nkstat -j ports` reply, its scalars as json_get prints them: one
 # Python run per reply, not one per value
 unpack() {
-	eval "$(python3 -c 'import json, shlex, sys
+	eval "$(pyrun -c 'import json, shlex, sys
 d = json.load(sys.stdin)["ports"]
 print("declare -gA %s=(%s)" % (sys.argv[1], " ".join("[%s]=%s" % (k, shlex.quote(str(v)))
 	for k, v in d.items() if not isinstance(v, (dict, list)))))' "$1" <<<"$2")"
@@ -57,7 +57,7 @@ run_nth() {
 # bhash_size. Prints what differs; fails if anything does.
 # shellcheck disable=SC2317 # run by tap_check
 chain_check() {
-	python3 - "$@" <<'PY'
+	pyrun - "$@" <<'PY'
 import json, sys
 d = json.loads(sys.argv[1])["ports"]
 chains = [int(c) for c in sys.argv[2:]]
@@ -143,7 +143,7 @@ tap_check "incident: ephemeral_lo and ephemeral_hi are ip_local_port_range" \
 ip netns exec "$LO" sysctl -q -w net.ipv4.tcp_max_tw_buckets=120
 out=$(ip netns exec "$LO" "${traffic[@]}" mix --run "nkstat -j ports list" --run "ss -tanH" \
 	--run "nkstat -j ports" --run "cat /proc/net/sockstat")
-cmp=$(python3 - "$out" <<'PY'
+cmp=$(pyrun - "$out" <<'PY'
 import json, sys
 from collections import defaultdict
 out = json.loads(sys.argv[1])
@@ -261,10 +261,10 @@ if ip -n "$V" link add vrf-probe type vrf table 999 2>/dev/null; then
 	ip -n "$V" link del vrf-probe
 	vrfs=()
 	for i in $(seq 70); do
-		ip -n "$V" link add "vrf$i" type vrf table $((1000 + i))
-		ip -n "$V" link set "vrf$i" up
-		vrfs+=("vrf$i")
-	done
+		echo "link add vrf$i type vrf table $((1000 + i))"
+		echo "link set vrf$i up"
+	done | ip -n "$V" -batch -
+	for i in $(seq 70); do vrfs+=("vrf$i"); done
 	out=$(ip netns exec "$V" "${traffic[@]}" devbind --port 9000 "${vrfs[@]}" \
 		--run "nkstat -j ports list --range 9000" --run "ip -o link show type vrf" \
 		--run "nkstat -j ports")

@@ -79,7 +79,7 @@ echo "$prom" >"$dir/all.prom"
 tap_check "promtool check metrics finds no problem" \
 	promtool check metrics <"$dir/all.prom"
 tap_check "every family has HELP and TYPE, counters end in _total" \
-	python3 - "$dir/all.prom" <<'PY'
+	pyrun - "$dir/all.prom" <<'PY'
 import re, sys
 help, typ = {}, {}
 ok = True
@@ -109,9 +109,9 @@ tap_check "values equal nkstat -j: bind_buckets" \
 	  "$(json_get 'd["ports"]["bind_buckets"]' <<<"$json")" ]
 tcp=$(nkstat -n "$ns" -j tcp)
 tap_check "tcp: one aborts_total series per cause, equal to nkstat -j" \
-	[ "$(python3 -c 'import json, sys
+	[ "$(pyrun -c 'import json, sys
 a = json.loads(sys.argv[1])["tcp"]["aborts"]
-print(" ".join("%s=%s" % kv for kv in sorted(a.items())))' "$tcp")" = \
+print(" ".join("%s=%s" % kv for kv in sorted(a.items())))' "$tcp" </dev/null)" = \
 	  "$(awk -v ns="$ns" 'match($1, /^nkstat_tcp_aborts_total\{netns="[^"]*",cause="[a-z0-9_]+"\}$/) &&
 		index($1, "netns=\"" ns "\"") { sub(/.*cause="/, "", $1); sub(/"}/, "", $1); print $1 "=" $2 }' \
 		"$dir/all.prom" | sort | paste -sd' ')" ]
@@ -139,9 +139,9 @@ prometheus-node-exporter --web.listen-address="127.0.0.1:$port" \
 exporter=$!
 scrape=
 for _ in $(seq 100); do
-	scrape=$(python3 -c 'import sys, urllib.request
+	scrape=$(pyrun -c 'import sys, urllib.request
 print(urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=5).read().decode())' \
-		"$port" 2>/dev/null) && break
+		"$port" </dev/null 2>/dev/null) && break
 	sleep 0.2
 done
 tap_check "node_exporter serves the nkstat series" grep -q '^nkstat_info{' <<<"$scrape"

@@ -13,7 +13,7 @@
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/lib.sh"
 require_module
-python3 -c 'import jsonschema' 2>/dev/null ||
+pyrun -c 'import jsonschema' </dev/null 2>/dev/null ||
 	skip_all "python3 has no jsonschema module (python3-jsonschema)"
 
 SCHEMA=$NKSTAT_REPO/docs/nkstat.schema.json

@@ -62,9 +62,9 @@ delta() {
 # them (mib_before is nstat's reading taken with BEFORE)
 sums() {
 	local causes kernel
-	causes=$(python3 -c 'import json,sys
+	causes=$(pyrun -c 'import json,sys
 a, b = (json.loads(x)["tcp"]["aborts"] for x in sys.argv[1:3])
-print(sum(b[k] - a[k] for k in a))' "$1" "$2")
+print(sum(b[k] - a[k] for k in a))' "$1" "$2" </dev/null)
 	kernel=$(($(mib) - mib_before))
 	echo "$causes $kernel"
 }
@@ -92,7 +92,7 @@ ss_rows() {
 	local ns=$1 filter=() s
 	shift
 	for s in "$@"; do filter+=(state "$s"); done
-	ip netns exec "$ns" ss -tinoH "${filter[@]}" | python3 -c 'import re, sys
+	ip netns exec "$ns" ss -tinoH "${filter[@]}" | pyrun -c 'import re, sys
 names = {"FIN-WAIT-1": "fin_wait1", "FIN-WAIT-2": "fin_wait2", "CLOSING": "closing",
          "LAST-ACK": "last_ack"}
 rows = []
@@ -114,7 +114,7 @@ for r in sorted(rows):
 }
 # nk_rows NETNS: the same lines from nkstat tcp orphans
 nk_rows() {
-	ip netns exec "$1" nkstat -j tcp orphans | python3 -c 'import json, sys
+	ip netns exec "$1" nkstat -j tcp orphans | pyrun -c 'import json, sys
 for r in sorted(json.load(sys.stdin)["tcp_orphans"], key=lambda r: r["local_port"]):
     print(r["local_port"], r["state"], r["timer"],
           r["probes_out"] if r["timer"] in ("persist", "keepalive") else "-",

@@ -23,7 +23,7 @@ done
 
 json=$(nkstat -j info)
 tap_check "json info exits 0" [ $? = 0 ]
-tap_check "json is valid" python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$json"
+tap_check "json is valid" pyrun -c 'import json,sys; json.load(sys.stdin)' <<<"$json"
 tap_check "json kernel_release is uname -r" \
 	[ "$(json_get 'd["info"]["kernel_release"]' <<<"$json")" = "$(uname -r)" ]
 tap_check "json module_version is the loaded module's" \

@@ -100,12 +100,12 @@ nkstat -n "$NS" snapshot -o "$dir/a.json"
 tap_check "snapshot -o FILE: exit 0, no temporary left" \
 	all [ $? = 0 ] -- [ ! -e "$dir/a.json.tmp" ]
 tap_check "snapshot: kernel release, module version and each group's state" \
-	[ "$(python3 -c 'import json, sys
+	[ "$(pyrun -c 'import json, sys
 d = json.load(open(sys.argv[1]))
 docs = {k: v for g in d["groups"] for k, v in g.items()}
 i = docs["info"]
 print(i["kernel_release"], i["module_version"], d["snapshot"]["format"],
-      " ".join(g["name"] + "=" + g["state"] for g in i["groups"]), " ".join(sorted(docs)))' "$dir/a.json")" = \
+      " ".join(g["name"] + "=" + g["state"] for g in i["groups"]), " ".join(sorted(docs)))' "$dir/a.json" </dev/null)" = \
 	"$(uname -r) $(cat /sys/module/nkstat/version) 1 neigh=active ports=active tcp=active info neigh ports tcp" ]
 failed=$(fail 5)
 nkstat -n "$NS" snapshot -o "$dir/b.json"
@@ -125,9 +125,9 @@ tap_check "diff GROUP: only that group's counters, and some of them" \
 	[ "$(diff_keys tcp | grep -c '^tcp\.')" -gt 0 ]
 # snap_value FILE GROUP KEY: a counter as the snapshot holds it
 snap_value() {
-	python3 -c 'import json, sys
+	pyrun -c 'import json, sys
 d = json.load(open(sys.argv[1]))
-print([g for g in d["groups"] if sys.argv[2] in g][0][sys.argv[2]][sys.argv[3]])' "$@"
+print([g for g in d["groups"] if sys.argv[2] in g][0][sys.argv[2]][sys.argv[3]])' "$@" </dev/null
 }
 tap_check "diff -j: the same change, as JSON" \
 	[ "$(nkstat -j diff "$dir/a.json" "$dir/b.json" ports | json_get \

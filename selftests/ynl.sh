@@ -15,7 +15,7 @@ require_module
 SRC=${NKSTAT_SOURCE:-$NKSTAT_REPO/.cache/linux-source-6.12}
 SPEC=$NKSTAT_REPO/docs/netlink/nkstat.yaml
 [ -f "$SRC/tools/net/ynl/cli.py" ] || skip_all "no YNL CLI in $SRC (run scripts/deps)"
-/usr/bin/python3 -c 'import yaml, jsonschema' 2>/dev/null ||
+pyrun -c 'import yaml, jsonschema' </dev/null 2>/dev/null ||
 	skip_all "python3-yaml and python3-jsonschema are needed (run scripts/deps)"
 
 ns=nks-ynl-$$
@@ -44,7 +44,7 @@ validate=(/usr/bin/python3 "$SRC/tools/net/ynl/cli.py" --spec "$SPEC"
 # same WHAT A B: true if the JSON values A (from YNL) and B (from nkstat)
 # are equal; prints both when they are not
 same() {
-	python3 - "$@" <<'PY'
+	pyrun - "$@" <<'PY'
 import json, sys
 what, a, b = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
 if a != b:
@@ -55,7 +55,7 @@ PY
 }
 # pick EXPR < JSON: the value of EXPR over d, as JSON
 pick() {
-	python3 -c 'import json,sys; d=json.load(sys.stdin); print(json.dumps(eval(sys.argv[1], {"d": d})))' "$1"
+	pyrun -c 'import json,sys; d=json.load(sys.stdin); print(json.dumps(eval(sys.argv[1], {"d": d})))' "$1"
 }
 # shellcheck disable=SC2317 # run through tap_check
 # spec_is_uapi: every command, attribute, enum entry and constant of the
@@ -64,7 +64,7 @@ pick() {
 # NKSTAT_TCP_TIMER_NONE, NKSTAT_HIST_BUCKETS), and every enum entry of the
 # header but UNSPEC and the __MAX bookkeeping is in the spec
 spec_is_uapi() {
-	python3 - "$SRC/tools/net/ynl" "$SPEC" "$NKSTAT_REPO/include/uapi/linux/nkstat.h" <<'PY'
+	pyrun - "$SRC/tools/net/ynl" "$SPEC" "$NKSTAT_REPO/include/uapi/linux/nkstat.h" <<'PY'
 import re, sys
 sys.path.insert(0, sys.argv[1])
 from lib import SpecFamily
@@ -114,7 +114,7 @@ PY
 # prints it, as sorted [local, local_port, peer, peer_port, state, timer]
 # rows in nkstat's words
 orphan_rows() {
-	python3 - "$@" <<'PY'
+	pyrun - "$@" <<'PY'
 import ipaddress, json, sys
 src, d = sys.argv[1], json.loads(sys.argv[2])
 if src == "nkstat":
