@@ -30,23 +30,24 @@ trap cleanup EXIT
 # stat_cache TABLE FIELD...: counters of /proc/net/stat/TABLE, each summed
 # over CPUs (entries, the same on every line, taken once), on one line.
 stat_cache() {
-	python3 -c 'import sys
+	pyrun -c 'import sys
 lines = [l.split() for l in open("/proc/net/stat/" + sys.argv[1]) if l.strip()]
 cols, rows = lines[0], lines[1:]
 print(*(int(rows[0][cols.index(f)], 16) if f == "entries" else
-        sum(int(r[cols.index(f)], 16) for r in rows) for f in sys.argv[2:]))' "$@"
+        sum(int(r[cols.index(f)], 16) for r in rows) for f in sys.argv[2:]))' "$@" </dev/null
 }
 # neigh_json [NETNS] [TABLE]: nkstat -j neigh, optionally inside NETNS.
 neigh_json() {
 	if [ -n "${1:-}" ]; then
-		ip netns exec "$1" nkstat -j neigh ${2:+"$2"}
+		nkstat -n "$1" -j neigh ${2:+"$2"}
 	else
 		nkstat -j neigh ${2:+"$2"}
 	fi
 }
 # field JSON TABLE KEY: neigh.TABLE.KEY (KEY may be "netns.alloc_failures")
 field() {
-	json_get "d['neigh']['$2']$(sed -E "s/([^.]+)/['\1']/g; s/\.//g" <<<"$3")" <<<"$1"
+	local sep="']['"
+	json_get "d['neigh']['$2']['${3//./$sep}']" <<<"$1"
 }
 
 # gc_thresh1 only gates periodic gc: above the table's size it keeps the
@@ -225,7 +226,10 @@ overflow() {
 
 # --- 2. forced gc that reclaims: entries FAILED after ~3 s of probes ---
 reclaim() {
-	sleep 4
+	for _ in $(seq 40); do
+		[ -z "$(ip -n "$A" "-$FAM" neigh show nud incomplete)" ] && break
+		sleep 0.25
+	done
 	snap "$TBL"
 	save0
 	burst "$FAM" 300 2000 >/dev/null
@@ -248,25 +252,24 @@ reclaim() {
 }
 
 # --- 3. periodic gc: the gc work runs every base_reachable_time/2 -----
-# It does nothing below gc_thresh1 entries: fill the table again, then
-# let the fresh entries fail (~3 s) and the gc work free them.
+# (0.5 s here, see below). It does nothing below gc_thresh1 entries: fill
+# the table again, then let the fresh entries fail (~3 s) and the gc work
+# free them.
 periodic() {
 	local h
 	snap "$TBL"
 	save0
-	sysctl -q -w "$SYS.default.base_reachable_time_ms=1000" "$SYS.default.gc_thresh1=32"
+	sysctl -q -w "$SYS.default.gc_thresh1=32"
 	burst "$FAM" 100 3000 >/dev/null
-	for _ in $(seq 30); do
-		sleep 1
+	for _ in $(seq 60); do
+		sleep 0.5
 		h=$(neigh_json "" "$TBL")
 		[ $(($(field "$h" "$TBL" periodic_gc_runs) - $(field "$H0" "$TBL" periodic_gc_runs))) -ge 2 ] &&
 			[ "$(field "$h" "$TBL" periodic_gc_reclaimed)" -gt \
 				"$(field "$H0" "$TBL" periodic_gc_reclaimed)" ] &&
 			break
 	done
-	sysctl -q -w "$SYS.default.base_reachable_time_ms=${reachable[$TBL]}" \
-		"$SYS.default.gc_thresh1=1024"
-	sleep 1		# the last short-interval run re-arms with the restored time
+	sysctl -q -w "$SYS.default.gc_thresh1=1024"
 	snap "$TBL"
 	save1
 	d_pruns=$(delta "$TBL" periodic_gc_runs) d_per=$(delta "$TBL" periodic_gc_reclaimed)
@@ -287,8 +290,12 @@ periodic() {
 		all [ "$d_resf" -gt 0 ] -- [ "$d_resf" = $((RESF1 - RESF0)) ]
 }
 
-declare -A reachable=([arp]="$(sysctl -n net.ipv4.neigh.default.base_reachable_time_ms)"
-	[ndisc]="$(sysctl -n net.ipv6.neigh.default.base_reachable_time_ms)")
+# The gc work runs every base_reachable_time/2 (15 s by default), and
+# re-arms with the value it then finds: set it to 1 s long before
+# periodic() needs it. gc_thresh1 keeps the work from freeing anything
+# until then (it counts its runs).
+sysctl -q -w net.ipv4.neigh.default.base_reachable_time_ms=1000 \
+	net.ipv6.neigh.default.base_reachable_time_ms=1000
 mark=$(dmesg_mark)
 table arp
 unresolved
@@ -300,6 +307,10 @@ unresolved
 overflow 1 400
 reclaim
 periodic
+# back to the saved values (section 5 has REACHABLE entries)
+for s in "${saved[@]}"; do
+	[[ $s == *base_reachable_time_ms=* ]] && sysctl -q -w "$s"
+done
 tap_check "dmesg has no splat after the overflows" dmesg_clean "$mark"
 
 # --- 5. per-state counts, and isolation between netns ------------------
@@ -332,7 +343,7 @@ nk_states() {
 # from nkstat
 # shellcheck disable=SC2317 # run through tap_check
 dev_states() {
-	ip netns exec "$1" nkstat -j neigh dev | json_get "'\n'.join('%s %d' % (k, v)
+	nkstat -n "$1" -j neigh dev | json_get "'\n'.join('%s %d' % (k, v)
 		for e in d['neigh_dev'] if e['ifname'] == '$2'
 		for k, v in sorted(e['$TBL'].items()) if v and k not in ('total', 'alloc_failures'))"
 }
@@ -369,7 +380,7 @@ for t in arp ndisc; do
 			states_agree "$C" "$dev"
 	done
 	# Refusals per device add up to the netns's.
-	dev_refused=$(ip netns exec "$A" nkstat -j neigh dev |
+	dev_refused=$(nkstat -n "$A" -j neigh dev |
 		json_get "sum(e['$TBL']['alloc_failures'] for e in d['neigh_dev'])")
 	tap_check "$TBL: refusals per device add up to the netns's alloc_failures" \
 		all [ "$dev_refused" = "$(field "$(neigh_json "$A" "$TBL")" "$TBL" netns.alloc_failures)" ] -- \
@@ -377,7 +388,7 @@ for t in arp ndisc; do
 done
 # A dump of many devices spans several messages; each device comes once.
 for i in $(seq 200); do echo "link add dd$i type dummy"; done | ip -n "$B" -batch -
-ids=$(ip netns exec "$B" nkstat -j neigh dev | json_get "' '.join(str(e['ifindex']) for e in d['neigh_dev'])")
+ids=$(nkstat -n "$B" -j neigh dev | json_get "' '.join(str(e['ifindex']) for e in d['neigh_dev'])")
 tap_check "the per-device dump lists each of 202 devices once" \
 	all [ "$(wc -w <<<"$ids")" = 202 ] -- [ "$(tr ' ' '\n' <<<"$ids" | sort -u | wc -l)" = 202 ]
 
@@ -427,7 +438,7 @@ gc_calls=0
 # ntable: entries, forced_gc_runs, destroys and the age of last_flush in
 # seconds, of arp_cache as ip ntable shows them (last_flush to the second)
 ntable() {
-	ip -j -s ntable show name arp_cache | python3 -c 'import json, sys, time
+	ip -j -s ntable show name arp_cache | pyrun -c 'import json, sys, time
 t = [x for x in json.load(sys.stdin) if "entries" in x][0]
 age = time.time() - time.mktime(time.strptime(t["last_flush"], "%Y-%m-%d %H:%M:%S"))
 print(t["entries"], t["forced_gc_runs"], t["destroys"], int(age))'
