@@ -254,7 +254,8 @@ reclaim() {
 # --- 3. periodic gc: the gc work runs every base_reachable_time/2 -----
 # (2 s here, see below). It does nothing below gc_thresh1 entries: fill
 # the table again, then let the fresh entries fail (~3 s) and the gc work
-# free them.
+# free them. Entries left FAILED by reclaim() can be what the first runs
+# free: the wait is also for the fresh ones to fail.
 periodic() {
 	local h
 	snap "$TBL"
@@ -267,6 +268,7 @@ periodic() {
 		[ $(($(field "$h" "$TBL" periodic_gc_runs) - $(field "$H0" "$TBL" periodic_gc_runs))) -ge 2 ] &&
 			[ "$(field "$h" "$TBL" periodic_gc_reclaimed)" -gt \
 				"$(field "$H0" "$TBL" periodic_gc_reclaimed)" ] &&
+			[ "$(field "$h" "$TBL" res_failed)" -gt "$(field "$H0" "$TBL" res_failed)" ] &&
 			break
 	done
 	sysctl -q -w "$SYS.default.gc_thresh1=1024"
