@@ -43,20 +43,23 @@ module: build/$(KVER)/kmod/nkstat.ko
 module-skip:
 	@echo "no kernel headers at $(KDIR): skipping the module (install linux-headers-$(KVER), or set KVER/KDIR)"
 
-# kdir_for KVER: the build tree to build the module against; "debug" is the
-# debug kernel of scripts/debug-kernel.
-kdir_for = $(if $(filter debug,$1),$(shell scripts/debug-kernel --build-dir),$(if \
+# kdir_for KVER: the build tree to build the module against; "debug" (and
+# "debug-NAME", a variant of the module for it) is the debug kernel of
+# scripts/debug-kernel.
+kdir_for = $(if $(filter debug debug-%,$1),$(shell scripts/debug-kernel --build-dir),$(if \
 	$(filter $(KVER),$1),$(KDIR),/lib/modules/$1/build))
 
 # Each kernel gets its own copy of the sources under build/KVER/ (build/debug/
 # for the debug kernel), so that builds for several kernels never share
 # objects. The copy keeps the kmod/ and include/ layout that kmod/Kbuild
-# expects.
-build/%/kmod/nkstat.ko: $(MOD_SRCS)
+# expects. MODULE_PATCH, if set, is applied to the copy (patch -p1) before
+# it is built: scripts/check's deliberately broken builds.
+build/%/kmod/nkstat.ko: $(MOD_SRCS) $(MODULE_PATCH)
 	@mkdir -p build/$*/kmod/probes build/$*/include/uapi/linux
 	@cp -p $(filter-out kmod/probes/%,$(filter kmod/%,$(MOD_SRCS))) build/$*/kmod/
 	@cp -p $(filter kmod/probes/%,$(MOD_SRCS)) build/$*/kmod/probes/
 	@cp -p include/uapi/linux/nkstat.h build/$*/include/uapi/linux/
+	$(if $(MODULE_PATCH),patch -d build/$* -p1 -s <$(MODULE_PATCH))
 	$(MAKE) -C $(call kdir_for,$*) M=$(CURDIR)/build/$*/kmod W=1 $(KBUILD_EXTRA) modules
 
 modules-all: $(foreach k,$(KVERS),build/$(k)/kmod/nkstat.ko)
