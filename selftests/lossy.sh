@@ -53,7 +53,10 @@ fails=$(get "$out" eaddrnotavail)
 tap_check "every one of the $THREADS connects failed with EADDRNOTAVAIL" \
 	[ "$fails/$(get "$out" ok)/$(get "$out" other)" = "$THREADS/0/0" ]
 inflight=$(get "$out" max_in_flight)
-tap_check "the connects were concurrent: 400 or more in flight at once" [ "$inflight" -ge 400 ]
+# A kretprobe with the default room (max(10, 2 * CPUs) instances) would
+# miss most of 200. Under load (four guests on two cores) the storm
+# reached 362 at once, so the bar is not set nearer to 640.
+tap_check "the connects were concurrent: 200 or more in flight at once" [ "$inflight" -ge 200 ]
 
 eaddrnotavail() { json_get 'd["ports"]["connect_eaddrnotavail"]' <<<"$1"; }
 d_conn=$(($(eaddrnotavail "$after") - $(eaddrnotavail "$before")))
