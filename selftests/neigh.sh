@@ -18,12 +18,14 @@ sysctls=(net.ipv4.neigh.default.gc_thresh1 net.ipv4.neigh.default.gc_thresh2
 	net.ipv4.neigh.default.gc_thresh3 net.ipv6.neigh.default.gc_thresh1
 	net.ipv6.neigh.default.gc_thresh2 net.ipv6.neigh.default.gc_thresh3
 	net.ipv4.neigh.default.base_reachable_time_ms net.ipv6.neigh.default.base_reachable_time_ms)
-saved=()
-for s in "${sysctls[@]}"; do saved+=("$s=$(sysctl -n "$s")"); done
+declare -A saved=()
+for s in "${sysctls[@]}"; do saved[$s]=$(sysctl -n "$s"); done
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	for ns in "$A" "$B" "$C" "$D"; do ip netns del "$ns" 2>/dev/null; done
-	sysctl -q -w "${saved[@]}" >/dev/null
+	local args=()
+	for s in "${sysctls[@]}"; do args+=("$s=${saved[$s]}"); done
+	sysctl -q -w "${args[@]}" >/dev/null
 }
 trap cleanup EXIT
 
@@ -257,10 +259,10 @@ reclaim() {
 # left FAILED by reclaim() can be what the first runs free: the wait is
 # also for the fresh ones to fail.
 periodic() {
-	local h
+	local h rt=$SYS.default.base_reachable_time_ms
 	snap "$TBL"
 	save0
-	sysctl -q -w "$SYS.default.base_reachable_time_ms=1000" "$SYS.default.gc_thresh1=32"
+	sysctl -q -w "$rt=1000" "$SYS.default.gc_thresh1=32"
 	burst "$FAM" 100 3000 >/dev/null
 	for _ in $(seq 30); do
 		sleep 1
@@ -271,8 +273,7 @@ periodic() {
 			[ "$(field "$h" "$TBL" res_failed)" -gt "$(field "$H0" "$TBL" res_failed)" ] &&
 			break
 	done
-	sysctl -q -w "$SYS.default.base_reachable_time_ms=${reachable[$TBL]}" \
-		"$SYS.default.gc_thresh1=1024"
+	sysctl -q -w "$rt=${saved[$rt]}" "$SYS.default.gc_thresh1=1024"
 	sleep 1		# the last short-interval run re-arms with the restored time
 	snap "$TBL"
 	save1
@@ -294,8 +295,6 @@ periodic() {
 		all [ "$d_resf" -gt 0 ] -- [ "$d_resf" = $((RESF1 - RESF0)) ]
 }
 
-declare -A reachable=([arp]="$(sysctl -n net.ipv4.neigh.default.base_reachable_time_ms)"
-	[ndisc]="$(sysctl -n net.ipv6.neigh.default.base_reachable_time_ms)")
 mark=$(dmesg_mark)
 table arp
 unresolved
