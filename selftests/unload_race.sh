@@ -22,20 +22,24 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# watchdog: a query running for 5 s is stuck; record where, once.
+# watchdog: a query running for 5 s is stuck; record where, once. It
+# forks nothing while it looks (the guest has one CPU, which the
+# queries and rmmod/insmod need): /proc/uptime is in 1/100 s, and field
+# 22 of /proc/PID/stat, starttime, in clock ticks.
 watchdog() {
-	local p comm start now hz
+	local p comm stat up now hz
 	hz=$(getconf CLK_TCK)
 	while [ ! -e "$tmp/stop" ]; do
+		read -r up _ </proc/uptime
+		now=$((${up%.*} * hz + 10#${up#*.} * hz / 100))
 		for p in /proc/[0-9]*; do
 			read -r comm 2>/dev/null <"$p/comm" || continue
 			[ "$comm" = nkstat ] || continue
 			[ -e "$tmp/stuck.${p#/proc/}" ] && continue
-			start=$(awk '{ print $22 }' "$p/stat" 2>/dev/null) || continue
-			now=$(awk -v hz="$hz" '{ print int($1 * hz) }' /proc/uptime)
-			[ $((now - start)) -ge $((5 * hz)) ] || continue
+			read -r -a stat 2>/dev/null <"$p/stat" || continue
+			[ $((now - stat[21])) -ge $((5 * hz)) ] || continue
 			{
-				echo "query ${p#/proc/} stuck for $(((now - start) / hz)) s in $(cat "$p/wchan" 2>/dev/null):"
+				echo "query ${p#/proc/} stuck for $(((now - stat[21]) / hz)) s in $(cat "$p/wchan" 2>/dev/null):"
 				cat "$p/stack" 2>/dev/null
 			} >"$tmp/stuck.${p#/proc/}"
 		done
