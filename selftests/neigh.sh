@@ -87,6 +87,13 @@ print("sent=%d" % count, " ".join("%s=%d" % kv for kv in sorted(errs.items())))
 PY
 }
 
+# kprobe_missed [INFO]: the hits the neigh group's kprobe (___neigh_create)
+# has missed since the module was loaded, from `nkstat -j info neigh`
+# (INFO, or run now).
+kprobe_missed() {
+	json_get 'sum(h["missed"] or 0 for h in d["info"]["groups"][0]["hooks"])' \
+		<<<"${1:-$(nkstat -j info neigh)}"
+}
 # snap TABLE: one consistent reading, with nothing counted in between:
 # H (nkstat, host view), NA and NB (netns A and B), and FULLS, RUNS,
 # PRUNS, DESTROYS, RESF, UNRES, ENTRIES from /proc/net/stat/TABLE_cache.
@@ -175,7 +182,8 @@ PY
 
 # --- 1. the overflow incident: ROUNDS bursts of COUNT addresses ---------
 overflow() {
-	local rounds=$1 count=$2 round out n g refusals=0
+	local rounds=$1 count=$2 round out n g refusals=0 missed0 missed1
+	missed0=$(kprobe_missed)
 	snap "$TBL"
 	save0
 	max_gc=0
@@ -189,6 +197,7 @@ overflow() {
 	done
 	snap "$TBL"
 	save1
+	missed1=$(kprobe_missed)
 	d_fail=$(delta "$TBL" forced_gc_failures) d_runs=$(delta "$TBL" forced_gc_runs)
 	d_traced=$(delta "$TBL" forced_gc_runs_traced)
 	d_alloc=$(($(field "$NA1" "$TBL" netns.alloc_failures) -
@@ -196,7 +205,7 @@ overflow() {
 	echo "# $TBL: forced_gc_failures +$d_fail (table_fulls +$((FULLS1 - FULLS0)))," \
 		"forced_gc_runs +$d_runs (${TBL}_cache +$((RUNS1 - RUNS0))), traced +$d_traced," \
 		"alloc_failures A +$d_alloc, A+B +$(refused "$TBL"), sendto $ERR $refusals," \
-		"max gc_entries $max_gc"
+		"max gc_entries $max_gc, kprobe missed +$((missed1 - missed0))"
 	tap_check "$TBL: the sender saw sendto() fail with $ERR" [ "$refusals" -gt 0 ]
 	tap_check "$TBL: forced_gc_failures delta > 0" [ "$d_fail" -gt 0 ]
 	tap_check "$TBL: forced_gc_failures delta equals ${TBL}_cache table_fulls delta" \
@@ -212,7 +221,12 @@ overflow() {
 	# refused too.
 	tap_check "$TBL: alloc_failures of the sending netns covers its failed sends" \
 		[ "$d_alloc" -ge "$refusals" ]
-	tap_check "$TBL: every forced gc run was traced" [ "$d_traced" = "$d_runs" ]
+	# A run is untraced only when the kprobe missed its ___neigh_create
+	# (seen 3 times in a debug guest); the misses read around the two
+	# snapshots bound those.
+	tap_check "$TBL: every forced gc run was traced, but for the kprobe's misses" \
+		all [ "$d_traced" -le "$d_runs" ] -- \
+		[ $((d_runs - d_traced)) -le $((missed1 - missed0)) ]
 	tap_check "$TBL: gc_entries never exceeded gc_thresh3" [ "$max_gc" -le 128 ]
 	tap_check "$TBL: last_overflow_age_ms is recent" \
 		[ "$(field "$H1" "$TBL" last_overflow_age_ms)" -lt 60000 ]
@@ -496,7 +510,7 @@ ip netns del "$D"
 # kprobe's handler runs on that CPU: the attribution is then short, and
 # must say so.
 info=$(nkstat -j info neigh) reply=$(neigh_json "" arp)
-missed=$(json_get 'sum(h["missed"] or 0 for h in d["info"]["groups"][0]["hooks"])' <<<"$info")
+missed=$(kprobe_missed "$info")
 echo "# neigh kprobe missed $missed hits"
 if [ "$missed" = 0 ]; then
 	tap_check "the kprobe missed nothing, and no counter is listed lossy" \
