@@ -12,30 +12,12 @@
 #include <linux/string.h>
 
 #include "group.h"
-#include "neigh.h"
-#include "ports.h"
-#include "tcp.h"
 #include "version.h"
 
-static struct nks_group nks_groups[] = {
-	{
-		.id = NKSTAT_GROUP_NEIGH,
-		.name = "neigh",
-		.init = nks_neigh_init,
-		.exit = nks_neigh_exit,
-	},
-	{
-		.id = NKSTAT_GROUP_PORTS,
-		.name = "ports",
-		.init = nks_ports_init,
-		.exit = nks_ports_exit,
-	},
-	{
-		.id = NKSTAT_GROUP_TCP,
-		.name = "tcp",
-		.init = nks_tcp_init,
-		.exit = nks_tcp_exit,
-	},
+struct nks_group *const nks_groups[] = {
+#define NKS_GROUP(name) (&nks_group_##name),
+#include "groups.h"
+#undef NKS_GROUP
 };
 
 static char *skip_hooks = "";
@@ -84,11 +66,24 @@ void nks_group_unavail(struct nks_group *grp, const char *counter,
 	grp->n_unavail++;
 }
 
+unsigned int nks_groups_netns_layout(unsigned int first)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(nks_groups); i++) {
+		nks_groups[i]->netns_base = first;
+		first += nks_groups[i]->netns_counters;
+	}
+	return first;
+}
+
 void nks_groups_init(void)
 {
 	struct nks_group *grp;
+	unsigned int i;
 
-	for (grp = nks_groups; grp < nks_groups + ARRAY_SIZE(nks_groups); grp++) {
+	for (i = 0; i < ARRAY_SIZE(nks_groups); i++) {
+		grp = nks_groups[i];
 		if (!grp->init) {
 			grp->state = NKSTAT_GROUP_STATE_UNAVAILABLE;
 			grp->reason = "not implemented in nkstat " NKSTAT_VERSION;
@@ -107,9 +102,11 @@ void nks_groups_init(void)
 
 void nks_groups_exit(void)
 {
-	struct nks_group *grp = nks_groups + ARRAY_SIZE(nks_groups);
+	unsigned int i = ARRAY_SIZE(nks_groups);
+	struct nks_group *grp;
 
-	while (grp-- > nks_groups) {
+	while (i--) {
+		grp = nks_groups[i];
 		if (grp->state != NKSTAT_GROUP_STATE_UNAVAILABLE && grp->exit)
 			grp->exit(grp);
 	}
@@ -120,13 +117,13 @@ const struct nks_group *nks_group_find(u32 id)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(nks_groups); i++) {
-		if (nks_groups[i].id == id)
-			return &nks_groups[i];
+		if (nks_groups[i]->id == id)
+			return nks_groups[i];
 	}
 	return NULL;
 }
 
 const struct nks_group *nks_group_at(unsigned int i)
 {
-	return i < ARRAY_SIZE(nks_groups) ? &nks_groups[i] : NULL;
+	return i < ARRAY_SIZE(nks_groups) ? nks_groups[i] : NULL;
 }

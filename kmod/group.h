@@ -4,6 +4,7 @@
 
 #include <linux/types.h>
 
+struct genl_ops;
 struct kprobe;
 
 /* A hook a group attached, or tried to, at load time. */
@@ -45,6 +46,14 @@ struct nks_group {
 	const char *name;
 	int (*init)(struct nks_group *grp);
 	void (*exit)(struct nks_group *grp);
+	/* its commands, each with its own policy; the family takes them */
+	const struct genl_ops *ops;
+	unsigned int n_ops;
+	/* per-netns event counters it keeps (netns.h) */
+	unsigned int netns_counters;
+
+	/* Set by nks_groups_netns_layout(): the first of its counters. */
+	unsigned int netns_base;
 
 	/* Set at load time, read-only afterwards. */
 	u32 state;		/* enum nkstat_group_state */
@@ -63,11 +72,27 @@ struct nks_group {
 void nks_group_unavail(struct nks_group *grp, const char *counter,
 		       const char *reason);
 
+/*
+ * Gives each group a block of netns_counters per-netns counters, from
+ * @first on; returns the end of the last block.
+ */
+unsigned int nks_groups_netns_layout(unsigned int first);
+
 void nks_groups_init(void);
 void nks_groups_exit(void);
 
 const struct nks_group *nks_group_find(u32 id);
 /* The i-th group, or NULL past the last one. */
 const struct nks_group *nks_group_at(unsigned int i);
+
+/*
+ * Every group, each defined by its own file, and the registry of them
+ * (group.c), in one declaration from groups.h's list.
+ */
+#define NKS_GROUP(name) nks_group_##name,
+extern struct nks_group
+#include "groups.h"
+	*const nks_groups[];
+#undef NKS_GROUP
 
 #endif /* _NKS_GROUP_H */

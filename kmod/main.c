@@ -16,7 +16,7 @@
 #include <net/genetlink.h>
 
 #include "group.h"
-#include "netlink.h"
+#include "family.h"
 #include "netns.h"
 #include "version.h"
 

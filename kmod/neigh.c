@@ -48,13 +48,13 @@
 #include <net/arp.h>
 #include <net/ipv6_stubs.h>
 #include <net/neighbour.h>
+#include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/netns/generic.h>
 #include <trace/events/neigh.h>
 
+#include "family.h"
 #include "group.h"
-#include "neigh.h"
-#include "netlink.h"
 #include "netns.h"
 
 struct nks_neigh_pcpu {
@@ -68,15 +68,15 @@ struct nks_neigh_pcpu {
 
 struct nks_neigh_tbl {
 	u32 id;				/* enum nkstat_neigh_table */
-	enum nks_netns_counter alloc_failures;
+	unsigned int alloc_failures;	/* in the group's netns block */
 	struct neigh_table *tbl;	/* NULL: not on this kernel */
 	struct nks_neigh_pcpu __percpu *pcpu;
 	u64 last_overflow_ns;		/* ktime_get_ns(); 0: none seen */
 };
 
 static struct nks_neigh_tbl nks_neigh_tbls[] = {
-	{ NKSTAT_NEIGH_TABLE_ARP, NKS_NETNS_NEIGH_ALLOC_FAILURES_ARP },
-	{ NKSTAT_NEIGH_TABLE_NDISC, NKS_NETNS_NEIGH_ALLOC_FAILURES_NDISC },
+	{ NKSTAT_NEIGH_TABLE_ARP, 0 },
+	{ NKSTAT_NEIGH_TABLE_NDISC, 1 },
 };
 
 /* An open ___neigh_create() on this CPU: [0] task context, [1] softirq. */
@@ -341,7 +341,8 @@ static void nks_neigh_created(void *data, struct neigh_table *tbl,
 	if (!n && check_net(dev_net(dev))) {
 		struct nks_neigh_dev *d;
 
-		nks_netns_inc(dev_net(dev), t->alloc_failures);
+		nks_group_netns_inc(dev_net(dev), &nks_group_neigh,
+				    t->alloc_failures);
 		WRITE_ONCE(t->last_overflow_ns, ktime_get_ns());
 		rcu_read_lock();
 		d = nks_neigh_dev(dev_net(dev), dev->ifindex);
@@ -405,7 +406,7 @@ static void nks_neigh_free(void)
 	}
 }
 
-int nks_neigh_init(struct nks_group *grp)
+static int nks_neigh_init(struct nks_group *grp)
 {
 	struct nks_hook *h = nks_neigh_hooks;
 	unsigned int i;
@@ -476,7 +477,7 @@ int nks_neigh_init(struct nks_group *grp)
 	return 0;
 }
 
-void nks_neigh_exit(struct nks_group *grp)
+static void nks_neigh_exit(struct nks_group *grp)
 {
 	nks_neigh_unhook();
 	unregister_netdevice_notifier(&nks_neigh_netdev_nb);
@@ -486,7 +487,8 @@ void nks_neigh_exit(struct nks_group *grp)
 	nks_neigh_free();
 }
 
-int nks_neigh_table_check(u32 id)
+/* 0, -EINVAL for an unknown table, -EOPNOTSUPP for one this kernel lacks */
+static int nks_neigh_table_check(u32 id)
 {
 	if (id < 1 || id > ARRAY_SIZE(nks_neigh_tbls))
 		return -EINVAL;
@@ -627,8 +629,14 @@ static int nks_neigh_fill_table(struct sk_buff *msg,
 	return 0;
 }
 
-int nks_neigh_fill(struct sk_buff *msg, struct net *net, u32 id,
-		   bool table_wide)
+/*
+ * Puts one NKSTAT_A_NEIGH nest for table @id: its table-wide values if
+ * @table_wide, else NKSTAT_NEIGH_A_TABLE_HIDDEN, and @net's own values.
+ * Sleeps (walks the table's hash). Returns 0 or -EMSGSIZE; a table this
+ * kernel lacks puts nothing.
+ */
+static int nks_neigh_fill(struct sk_buff *msg, struct net *net, u32 id,
+			  bool table_wide)
 {
 	const struct nks_neigh_tbl *t = &nks_neigh_tbls[id - 1];
 	u64 nud[NKSTAT_NUD_A_MAX + 1] = {};
@@ -651,7 +659,8 @@ int nks_neigh_fill(struct sk_buff *msg, struct net *net, u32 id,
 		goto err_cancel;
 	if (!nks_neigh_hooks[NKS_HOOK_CREATE_TP].err &&
 	    nks_put_u64(msg, NKSTAT_NEIGH_A_ALLOC_FAILURES,
-			nks_netns_read(net, t->alloc_failures)))
+			nks_group_netns_read(net, &nks_group_neigh,
+					     t->alloc_failures)))
 		goto err_cancel;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -661,16 +670,14 @@ err_cancel:
 	return -EMSGSIZE;
 }
 
+/* One device's entries, counted for a GET_NEIGH_DEV dump. */
 struct nks_neigh_devrow {
 	int ifindex;
 	char name[IFNAMSIZ];
 	u64 nud[ARRAY_SIZE(nks_neigh_tbls)][NKSTAT_NUD_A_MAX + 1];
 };
 
-int nks_neigh_devrow_ifindex(const struct nks_neigh_devrow *rows, int i)
-{
-	return rows[i].ifindex;
-}
+#define NKS_NEIGH_DEV_BATCH 32
 
 static int nks_neigh_devrow_cmp(const void *key, const void *elt)
 {
@@ -696,8 +703,13 @@ static void nks_neigh_count_dev(struct neighbour *n, void *arg)
 		row->nud[b->table][nks_nud_index(READ_ONCE(n->nud_state))]++;
 }
 
-int nks_neigh_dev_collect(struct net *net, int after,
-			  struct nks_neigh_devrow **rowsp)
+/*
+ * Fills *@rowsp with up to NKS_NEIGH_DEV_BATCH devices of @net whose
+ * ifindex is above @after, in ifindex order, with their entries counted.
+ * Returns how many, or -ENOMEM. Sleeps. The caller kfree()s *@rowsp.
+ */
+static int nks_neigh_dev_collect(struct net *net, int after,
+				 struct nks_neigh_devrow **rowsp)
 {
 	struct nks_neigh_devrow *rows;
 	struct net_device *dev;
@@ -741,8 +753,9 @@ int nks_neigh_dev_collect(struct net *net, int after,
 	return count;
 }
 
-int nks_neigh_dev_fill(struct sk_buff *msg, struct net *net,
-		       const struct nks_neigh_devrow *rows, int i)
+/* Puts row @i: NKSTAT_A_IFINDEX, NKSTAT_A_IFNAME and a nest per table. */
+static int nks_neigh_dev_fill(struct sk_buff *msg, struct net *net,
+			      const struct nks_neigh_devrow *rows, int i)
 {
 	const struct nks_neigh_devrow *row = &rows[i];
 	struct nlattr *nest;
@@ -768,3 +781,122 @@ int nks_neigh_dev_fill(struct sk_buff *msg, struct net *net,
 	}
 	return 0;
 }
+
+struct nks_nl_neigh_ctx {
+	struct net *net;
+	u32 only;
+	bool table_wide;
+};
+
+static int nks_nl_fill_neigh(struct sk_buff *msg, void *ctx)
+{
+	const struct nks_nl_neigh_ctx *c = ctx;
+	u32 id;
+	int err;
+
+	for (id = 1; id <= NKSTAT_NEIGH_TABLE_MAX; id++) {
+		if (c->only && id != c->only)
+			continue;
+		err = nks_neigh_fill(msg, c->net, id, c->table_wide);
+		if (err)
+			return err;
+	}
+	return nks_nl_put_lossy(msg, NKSTAT_A_LOSSY, NKSTAT_GROUP_NEIGH);
+}
+
+static int nks_nl_get_neigh_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nks_nl_neigh_ctx ctx = { .net = genl_info_net(info) };
+	struct nlattr *attr;
+	int err;
+
+	err = nks_nl_admit(skb, genl_info_net(info), NKSTAT_GROUP_NEIGH,
+			   info->extack);
+	if (err)
+		return err;
+	attr = info->attrs[NKSTAT_A_NEIGH_TABLE];
+	if (attr) {
+		ctx.only = nla_get_u32(attr);
+		err = nks_neigh_table_check(ctx.only);
+		if (err == -EINVAL)
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "unknown neighbour table");
+		else if (err)
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "this kernel has no such neighbour table");
+		if (err)
+			return err;
+	}
+	/* the tables are shared by every netns: their totals are the host's */
+	ctx.table_wide = netlink_capable(skb, CAP_NET_ADMIN);
+	return nks_nl_reply(info, NKSTAT_CMD_GET_NEIGH, nks_nl_fill_neigh, &ctx);
+}
+
+/*
+ * One message per device, resuming after the last ifindex sent
+ * (cb->args[0]). Devices are counted a batch at a time, outside any lock,
+ * and the counts are put into the skb afterwards.
+ */
+static int nks_nl_get_neigh_dev_dumpit(struct sk_buff *skb,
+				       struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	struct nks_neigh_devrow *rows = NULL;
+	int count, i, err;
+	void *hdr;
+
+	err = nks_nl_admit(cb->skb, net, NKSTAT_GROUP_NEIGH, cb->extack);
+	if (err)
+		return err;
+	if (!cb->args[0] && !cb->args[1]) {
+		nks_netns_inc(net, NKS_NETNS_REQUESTS);
+		cb->args[1] = 1;
+	}
+	count = nks_neigh_dev_collect(net, cb->args[0], &rows);
+	for (i = 0; i < count; i++) {
+		hdr = nks_nl_dump_put(skb, cb, NKSTAT_CMD_GET_NEIGH_DEV);
+		if (!hdr || nks_neigh_dev_fill(skb, net, rows, i)) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			/* a device that does not fit an empty skb never will */
+			if (!skb->len)
+				err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = rows[i].ifindex;
+	}
+	kfree(rows);
+	if (count < 0)
+		return count;
+	return err ?: skb->len;
+}
+
+static const struct nla_policy nks_nl_get_neigh_policy[NKSTAT_A_NEIGH_TABLE + 1] = {
+	[NKSTAT_A_NEIGH_TABLE] = { .type = NLA_U32 },
+};
+
+static const struct genl_ops nks_neigh_ops[] = {
+	{
+		.cmd = NKSTAT_CMD_GET_NEIGH,
+		.doit = nks_nl_get_neigh_doit,
+		.policy = nks_nl_get_neigh_policy,
+		.maxattr = ARRAY_SIZE(nks_nl_get_neigh_policy) - 1,
+	},
+	{
+		/* no policy: the dump takes no attributes */
+		.cmd = NKSTAT_CMD_GET_NEIGH_DEV,
+		.dumpit = nks_nl_get_neigh_dev_dumpit,
+	},
+};
+
+struct nks_group nks_group_neigh = {
+	.id = NKSTAT_GROUP_NEIGH,
+	.name = "neigh",
+	.init = nks_neigh_init,
+	.exit = nks_neigh_exit,
+	.ops = nks_neigh_ops,
+	.n_ops = ARRAY_SIZE(nks_neigh_ops),
+	/* refused creations, per table (struct nks_neigh_tbl alloc_failures) */
+	.netns_counters = ARRAY_SIZE(nks_neigh_tbls),
+};

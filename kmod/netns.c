@@ -9,23 +9,21 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "group.h"
 #include "netns.h"
 
-struct nks_netns_pcpu {
-	u64 v[NKS_NETNS_NCOUNTERS];
-};
-
 struct nks_netns {
-	struct nks_netns_pcpu __percpu *pcpu;
+	u64 __percpu *pcpu;	/* nks_netns_n counters */
 };
 
 static unsigned int nks_netns_id __read_mostly;
+static unsigned int nks_netns_n __ro_after_init;
 
 static int __net_init nks_netns_net_init(struct net *net)
 {
 	struct nks_netns *nn = net_generic(net, nks_netns_id);
 
-	nn->pcpu = alloc_percpu(struct nks_netns_pcpu);
+	nn->pcpu = __alloc_percpu(nks_netns_n * sizeof(u64), __alignof__(u64));
 	return nn->pcpu ? 0 : -ENOMEM;
 }
 
@@ -51,19 +49,19 @@ static struct pernet_operations nks_netns_ops = {
  * inside an RCU read-side section therefore keeps nn->pcpu alive to the
  * section's end; a dying netns counts nothing more.
  */
-void nks_netns_inc(struct net *net, enum nks_netns_counter c)
+void nks_netns_inc(struct net *net, unsigned int c)
 {
 	struct nks_netns *nn;
 
 	rcu_read_lock();
 	if (check_net(net)) {
 		nn = net_generic(net, nks_netns_id);
-		this_cpu_inc(nn->pcpu->v[c]);
+		this_cpu_inc(nn->pcpu[c]);
 	}
 	rcu_read_unlock();
 }
 
-u64 nks_netns_read(struct net *net, enum nks_netns_counter c)
+u64 nks_netns_read(struct net *net, unsigned int c)
 {
 	struct nks_netns *nn;
 	u64 sum = 0;
@@ -72,13 +70,14 @@ u64 nks_netns_read(struct net *net, enum nks_netns_counter c)
 	rcu_read_lock();
 	nn = net_generic(net, nks_netns_id);
 	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(nn->pcpu, cpu)->v[c]);
+		sum += READ_ONCE(per_cpu_ptr(nn->pcpu, cpu)[c]);
 	rcu_read_unlock();
 	return sum;
 }
 
 int nks_netns_init(void)
 {
+	nks_netns_n = nks_groups_netns_layout(NKS_NETNS_FAMILY_COUNTERS);
 	return register_pernet_subsys(&nks_netns_ops);
 }
 

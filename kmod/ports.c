@@ -26,14 +26,14 @@
 #include <net/inet_hashtables.h>
 #include <net/ip.h>
 #include <net/net_namespace.h>
+#include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/snmp.h>
 #include <net/sock.h>
 
+#include "family.h"
 #include "group.h"
-#include "netlink.h"
 #include "netns.h"
-#include "ports.h"
 #include "walk.h"
 
 /*
@@ -45,6 +45,14 @@
 #define NKS_PORTS_MAXACTIVE 4096
 
 enum { NKS_HOOK_CONNECT, NKS_HOOK_BIND, NKS_HOOK_WALK };
+
+/* The group's per-netns counters (netns.h). */
+enum {
+	NKS_PORTS_CONNECT_EADDRNOTAVAIL,
+	NKS_PORTS_BIND_EADDRINUSE,
+
+	NKS_PORTS_NETNS_COUNTERS
+};
 
 static struct nks_unavail nks_ports_unavail[2];
 
@@ -75,7 +83,8 @@ static int nks_ports_connect_ret(struct kretprobe_instance *ri,
 	struct nks_ports_call *call = (void *)ri->data;
 
 	if ((int)regs_return_value(regs) == -EADDRNOTAVAIL)
-		nks_netns_inc(call->net, NKS_NETNS_PORTS_CONNECT_EADDRNOTAVAIL);
+		nks_group_netns_inc(call->net, &nks_group_ports,
+				    NKS_PORTS_CONNECT_EADDRNOTAVAIL);
 	return 0;
 }
 
@@ -107,7 +116,8 @@ static int nks_ports_bind_ret(struct kretprobe_instance *ri,
 
 	/* 0, or -EADDRINUSE for every failure */
 	if ((int)regs_return_value(regs))
-		nks_netns_inc(call->net, NKS_NETNS_PORTS_BIND_EADDRINUSE);
+		nks_group_netns_inc(call->net, &nks_group_ports,
+				    NKS_PORTS_BIND_EADDRINUSE);
 	return 0;
 }
 
@@ -134,7 +144,7 @@ static struct nks_hook nks_ports_hooks[] = {
 	[NKS_HOOK_WALK] = { "tcp bind hash", NKSTAT_HOOK_KIND_WALK },
 };
 
-int nks_ports_init(struct nks_group *grp)
+static int nks_ports_init(struct nks_group *grp)
 {
 	struct nks_hook *h = nks_ports_hooks;
 
@@ -157,7 +167,7 @@ int nks_ports_init(struct nks_group *grp)
 	return 0;
 }
 
-void nks_ports_exit(struct nks_group *grp)
+static void nks_ports_exit(struct nks_group *grp)
 {
 	if (!nks_ports_hooks[NKS_HOOK_CONNECT].err)
 		unregister_kretprobe(&nks_ports_connect_rp);
@@ -165,7 +175,8 @@ void nks_ports_exit(struct nks_group *grp)
 		unregister_kretprobe(&nks_ports_bind_rp);
 }
 
-void nks_ports_ephemeral(struct net *net, u32 *lo, u32 *hi)
+/* The netns's ephemeral range, ip_local_port_range. */
+static void nks_ports_ephemeral(struct net *net, u32 *lo, u32 *hi)
 {
 	int low, high;
 
@@ -371,7 +382,11 @@ static int nks_ports_put(struct sk_buff *msg, int type, u64 v)
 	return nla_put_u64_64bit(msg, type, v, NKSTAT_PORTS_A_PAD);
 }
 
-int nks_ports_fill(struct sk_buff *msg, struct net *net)
+/*
+ * Puts one NKSTAT_A_PORTS nest for @net. Sleeps (walks the bind hash).
+ * Returns 0, -ENOMEM or -EMSGSIZE.
+ */
+static int nks_ports_fill(struct sk_buff *msg, struct net *net)
 {
 	struct inet_timewait_death_row *dr = &net->ipv4.tcp_death_row;
 	struct nks_ports_summary *s;
@@ -412,11 +427,13 @@ int nks_ports_fill(struct sk_buff *msg, struct net *net)
 		goto err_cancel;
 	if (!nks_ports_hooks[NKS_HOOK_CONNECT].err &&
 	    nks_ports_put(msg, NKSTAT_PORTS_A_CONNECT_EADDRNOTAVAIL,
-			  nks_netns_read(net, NKS_NETNS_PORTS_CONNECT_EADDRNOTAVAIL)))
+			  nks_group_netns_read(net, &nks_group_ports,
+					       NKS_PORTS_CONNECT_EADDRNOTAVAIL)))
 		goto err_cancel;
 	if (!nks_ports_hooks[NKS_HOOK_BIND].err &&
 	    nks_ports_put(msg, NKSTAT_PORTS_A_BIND_EADDRINUSE,
-			  nks_netns_read(net, NKS_NETNS_PORTS_BIND_EADDRINUSE)))
+			  nks_group_netns_read(net, &nks_group_ports,
+					       NKS_PORTS_BIND_EADDRINUSE)))
 		goto err_cancel;
 	nla_nest_end(msg, nest);
 	err = s->partial ? nks_nl_put_strings(msg, NKSTAT_A_LOSSY,
@@ -430,6 +447,24 @@ out:
 	kfree(s);
 	return err;
 }
+
+/* One bind bucket, copied under its hash bucket's lock. */
+struct nks_port_row {
+	struct nks_row_at at;	/* at.pos: the port, at.idx: the l3mdev */
+	int l3mdev;
+	s8 fastreuse;
+	s8 fastreuseport;
+	u32 owners;
+	u32 tw_owners;
+	u32 addrs;
+};
+
+/*
+ * GET_PORTS_LIST's rows (struct nks_port_row), NKS_PORTS_BATCH at a time:
+ * c->pos is a port, c->skip the lowest l3mdev a row of it needs (rows
+ * resume by key), c->filter the fewest owners a row needs.
+ */
+#define NKS_PORTS_BATCH 64
 
 /* GET_PORTS_LIST's rows of one port, in l3mdev order, from c->skip on. */
 struct nks_ports_batch {
@@ -483,8 +518,8 @@ static void nks_ports_rows_reset(void *arg)
  * the cursor's skip is the next l3mdev, so buckets hashed in or out
  * between two calls move no other row.
  */
-int nks_ports_collect(struct net *net, const struct nks_rows_cursor *c,
-		      void *rows, u32 *done_to)
+static int nks_ports_collect(struct net *net, const struct nks_rows_cursor *c,
+			     void *rows, u32 *done_to)
 {
 	struct inet_hashinfo *hinfo = nks_netns_tcp_hashinfo(net);
 	struct nks_ports_batch b = { .c = c, .rows = rows };
@@ -517,7 +552,8 @@ int nks_ports_collect(struct net *net, const struct nks_rows_cursor *c,
 	return b.n;
 }
 
-int nks_ports_row_fill(struct sk_buff *msg, const void *r)
+/* Puts one NKSTAT_A_PORT nest. */
+static int nks_ports_row_fill(struct sk_buff *msg, const void *r)
 {
 	struct nlattr *nest = nla_nest_start(msg, NKSTAT_A_PORT);
 	const struct nks_port_row *row = r;
@@ -537,3 +573,98 @@ int nks_ports_row_fill(struct sk_buff *msg, const void *r)
 	nla_nest_end(msg, nest);
 	return 0;
 }
+
+static int nks_nl_fill_ports(struct sk_buff *msg, void *net)
+{
+	return nks_ports_fill(msg, net) ?:
+	       nks_nl_put_lossy(msg, NKSTAT_A_LOSSY, NKSTAT_GROUP_PORTS);
+}
+
+static int nks_nl_get_ports_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	int err;
+
+	err = nks_nl_admit(skb, genl_info_net(info), NKSTAT_GROUP_PORTS,
+			   info->extack);
+	if (err)
+		return err;
+	return nks_nl_reply(info, NKSTAT_CMD_GET_PORTS, nks_nl_fill_ports,
+			    genl_info_net(info));
+}
+
+/* GET_PORTS_LIST: the port range and the fewest owners. */
+static int nks_nl_ports_list_begin(struct netlink_callback *cb, struct net *net,
+				   struct nks_rows_cursor *c)
+{
+	struct nlattr **attrs = nks_genl_dump_attrs(cb);
+	u32 lo = 0, hi = U16_MAX, eph_lo, eph_hi;
+
+	if (attrs[NKSTAT_A_PORT_MIN])
+		lo = nla_get_u16(attrs[NKSTAT_A_PORT_MIN]);
+	if (attrs[NKSTAT_A_PORT_MAX])
+		hi = nla_get_u16(attrs[NKSTAT_A_PORT_MAX]);
+	if (lo > hi) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[NKSTAT_A_PORT_MAX],
+				    "port range is inverted: PORT_MAX is below PORT_MIN");
+		return -EINVAL;
+	}
+	if (attrs[NKSTAT_A_PORT_EPHEMERAL]) {
+		nks_ports_ephemeral(net, &eph_lo, &eph_hi);
+		lo = max(lo, eph_lo);
+		hi = min(hi, eph_hi);
+	}
+	/* an empty range (lo > hi) makes an empty dump */
+	c->pos = lo;
+	c->end = hi + 1;
+	if (attrs[NKSTAT_A_PORT_MIN_OWNERS])
+		c->filter = nla_get_u32(attrs[NKSTAT_A_PORT_MIN_OWNERS]);
+	return 0;
+}
+
+static const struct nks_nl_rows nks_nl_ports_list_rows = {
+	.group = NKSTAT_GROUP_PORTS,
+	.cmd = NKSTAT_CMD_GET_PORTS_LIST,
+	.row_size = sizeof(struct nks_port_row),
+	.batch = NKS_PORTS_BATCH,
+	.begin = nks_nl_ports_list_begin,
+	.collect = nks_ports_collect,
+	.fill = nks_ports_row_fill,
+};
+
+/* One NKSTAT_A_PORT per bind bucket, in port order. */
+static int nks_nl_get_ports_list_dumpit(struct sk_buff *skb,
+					struct netlink_callback *cb)
+{
+	return nks_nl_dump_rows(skb, cb, &nks_nl_ports_list_rows);
+}
+
+static const struct nla_policy nks_nl_get_ports_list_policy[NKSTAT_A_PORT_MIN_OWNERS + 1] = {
+	[NKSTAT_A_PORT_MIN] = { .type = NLA_U16 },
+	[NKSTAT_A_PORT_MAX] = { .type = NLA_U16 },
+	[NKSTAT_A_PORT_EPHEMERAL] = { .type = NLA_FLAG },
+	[NKSTAT_A_PORT_MIN_OWNERS] = { .type = NLA_U32 },
+};
+
+static const struct genl_ops nks_ports_ops[] = {
+	{
+		/* no policy: takes no attributes */
+		.cmd = NKSTAT_CMD_GET_PORTS,
+		.doit = nks_nl_get_ports_doit,
+	},
+	{
+		.cmd = NKSTAT_CMD_GET_PORTS_LIST,
+		.dumpit = nks_nl_get_ports_list_dumpit,
+		.policy = nks_nl_get_ports_list_policy,
+		.maxattr = ARRAY_SIZE(nks_nl_get_ports_list_policy) - 1,
+	},
+};
+
+struct nks_group nks_group_ports = {
+	.id = NKSTAT_GROUP_PORTS,
+	.name = "ports",
+	.init = nks_ports_init,
+	.exit = nks_ports_exit,
+	.ops = nks_ports_ops,
+	.n_ops = ARRAY_SIZE(nks_ports_ops),
+	.netns_counters = NKS_PORTS_NETNS_COUNTERS,
+};

@@ -33,17 +33,17 @@
 #include <net/inet_hashtables.h>
 #include <net/ip.h>
 #include <net/net_namespace.h>
+#include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/snmp.h>
 #include <net/tcp.h>
 
+#include "family.h"
 #include "group.h"
-#include "netlink.h"
 #include "netns.h"
-#include "tcp.h"
 #include "walk.h"
 
-/* Causes of a timeout abort, in the order of the netns counters. */
+/* Causes of a timeout abort: the group's per-netns counters (netns.h). */
 enum nks_tcp_cause {
 	NKS_TCP_RETRIES2,
 	NKS_TCP_USER_TIMEOUT,
@@ -122,9 +122,9 @@ static int nks_tcp_call_end(struct kretprobe_instance *ri,
 
 	/* one socket, one abort: any more would be beyond this model */
 	if (n)
-		nks_netns_inc(call->net, NKS_NETNS_TCP_ABORTS + call->cause);
+		nks_group_netns_inc(call->net, &nks_group_tcp, call->cause);
 	while (n-- > 1)
-		nks_netns_inc(call->net, NKS_NETNS_TCP_ABORTS + NKS_TCP_OTHER);
+		nks_group_netns_inc(call->net, &nks_group_tcp, NKS_TCP_OTHER);
 	return 0;
 }
 
@@ -264,14 +264,11 @@ static struct kretprobe *const nks_tcp_rps[] = {
 /* Whether the abort causes are counted: every abort path is probed. */
 static bool nks_tcp_aborts_ok __read_mostly;
 
-int nks_tcp_init(struct nks_group *grp)
+static int nks_tcp_init(struct nks_group *grp)
 {
 	struct nks_hook *h = nks_tcp_hooks;
 	const char *reason = NULL;
 	unsigned int i;
-
-	BUILD_BUG_ON(NKS_NETNS_TCP_ABORTS + NKS_TCP_NCAUSES - 1 !=
-		     NKS_NETNS_TCP_ABORTS_END);
 
 	grp->hooks = nks_tcp_hooks;
 	grp->n_hooks = ARRAY_SIZE(nks_tcp_hooks);
@@ -300,7 +297,7 @@ int nks_tcp_init(struct nks_group *grp)
 	return 0;
 }
 
-void nks_tcp_exit(struct nks_group *grp)
+static void nks_tcp_exit(struct nks_group *grp)
 {
 	unsigned int i;
 
@@ -454,7 +451,8 @@ static bool nks_tcp_count(const struct sock *sk, void *arg)
 	return true;
 }
 
-u32 nks_tcp_buckets(struct net *net)
+/* The number of established hash buckets, for the cursor's end. */
+static u32 nks_tcp_buckets(struct net *net)
 {
 	return nks_netns_tcp_hashinfo(net)->ehash_mask + 1;
 }
@@ -563,7 +561,7 @@ static int nks_tcp_fill_aborts(struct sk_buff *msg, struct net *net)
 		goto err_cancel;
 	for (i = 0; nks_tcp_aborts_ok && i < NKS_TCP_NCAUSES; i++) {
 		if (nks_tcp_put(msg, nks_tcp_cause_attr[i],
-				nks_netns_read(net, NKS_NETNS_TCP_ABORTS + i),
+				nks_group_netns_read(net, &nks_group_tcp, i),
 				pad))
 			goto err_cancel;
 	}
@@ -589,7 +587,11 @@ static u64 nks_tcp_orphans_global(void)
 	return max(sum, 0);
 }
 
-int nks_tcp_fill(struct sk_buff *msg, struct net *net)
+/*
+ * Puts one NKSTAT_A_TCP nest for @net. Sleeps (walks the established
+ * hash). Returns 0, -ENOMEM or -EMSGSIZE.
+ */
+static int nks_tcp_fill(struct sk_buff *msg, struct net *net)
 {
 	struct nks_tcp_census c = {};
 	const int pad = NKSTAT_TCP_A_PAD;
@@ -620,6 +622,30 @@ int nks_tcp_fill(struct sk_buff *msg, struct net *net)
 					      nks_tcp_census_names,
 					      ARRAY_SIZE(nks_tcp_census_names));
 }
+
+/* One orphan, copied under its hash bucket's lock. */
+struct nks_orphan_row {
+	struct nks_row_at at;	/* at.pos: the established hash bucket */
+	u16 family;
+	u8 state;
+	u8 timer;	/* enum nkstat_tcp_timer */
+	__be16 sport;
+	__be16 dport;
+	u8 saddr[16];
+	u8 daddr[16];
+	u32 probes_out;
+	u32 backoff;
+	u32 snd_wnd;
+	u32 packets_out;
+	u32 since_progress_ms;
+};
+
+/*
+ * GET_TCP_ORPHANS's rows (struct nks_orphan_row), NKS_TCP_BATCH at a time:
+ * c->pos is an established hash bucket; a c->filter not 0 keeps only
+ * orphans stalled on a zero window.
+ */
+#define NKS_TCP_BATCH 64
 
 /* A GET_TCP_ORPHANS batch being copied from one bucket. */
 struct nks_tcp_batch {
@@ -707,8 +733,8 @@ static bool nks_tcp_copy(const struct sock *sk, void *arg)
 	return true;
 }
 
-int nks_tcp_collect(struct net *net, const struct nks_rows_cursor *c,
-		    void *rows, u32 *done_to)
+static int nks_tcp_collect(struct net *net, const struct nks_rows_cursor *c,
+			   void *rows, u32 *done_to)
 {
 	struct inet_hashinfo *hinfo = nks_netns_tcp_hashinfo(net);
 	struct nks_tcp_batch b = { .c = c, .rows = rows, .skip = c->skip };
@@ -735,7 +761,8 @@ int nks_tcp_collect(struct net *net, const struct nks_rows_cursor *c,
 	return b.n;
 }
 
-int nks_tcp_row_fill(struct sk_buff *msg, const void *r)
+/* Puts one NKSTAT_A_ORPHAN nest. */
+static int nks_tcp_row_fill(struct sk_buff *msg, const void *r)
 {
 	const struct nks_orphan_row *row = r;
 	struct nlattr *nest = nla_nest_start(msg, NKSTAT_A_ORPHAN);
@@ -762,3 +789,75 @@ int nks_tcp_row_fill(struct sk_buff *msg, const void *r)
 	nla_nest_end(msg, nest);
 	return 0;
 }
+
+static int nks_nl_fill_tcp(struct sk_buff *msg, void *net)
+{
+	return nks_tcp_fill(msg, net) ?:
+	       nks_nl_put_lossy(msg, NKSTAT_A_LOSSY, NKSTAT_GROUP_TCP);
+}
+
+static int nks_nl_get_tcp_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	int err;
+
+	err = nks_nl_admit(skb, genl_info_net(info), NKSTAT_GROUP_TCP,
+			   info->extack);
+	if (err)
+		return err;
+	return nks_nl_reply(info, NKSTAT_CMD_GET_TCP, nks_nl_fill_tcp,
+			    genl_info_net(info));
+}
+
+/* GET_TCP_ORPHANS: every hash bucket; the zero-window flag. */
+static int nks_nl_tcp_orphans_begin(struct netlink_callback *cb,
+				    struct net *net, struct nks_rows_cursor *c)
+{
+	c->end = nks_tcp_buckets(net);
+	c->filter = !!nks_genl_dump_attrs(cb)[NKSTAT_A_ORPHAN_ZERO_WINDOW];
+	return 0;
+}
+
+static const struct nks_nl_rows nks_nl_tcp_orphans_rows = {
+	.group = NKSTAT_GROUP_TCP,
+	.cmd = NKSTAT_CMD_GET_TCP_ORPHANS,
+	.row_size = sizeof(struct nks_orphan_row),
+	.batch = NKS_TCP_BATCH,
+	.begin = nks_nl_tcp_orphans_begin,
+	.collect = nks_tcp_collect,
+	.fill = nks_tcp_row_fill,
+};
+
+/* One NKSTAT_A_ORPHAN per orphan, in hash order. */
+static int nks_nl_get_tcp_orphans_dumpit(struct sk_buff *skb,
+					 struct netlink_callback *cb)
+{
+	return nks_nl_dump_rows(skb, cb, &nks_nl_tcp_orphans_rows);
+}
+
+static const struct nla_policy nks_nl_get_tcp_orphans_policy[NKSTAT_A_ORPHAN_ZERO_WINDOW + 1] = {
+	[NKSTAT_A_ORPHAN_ZERO_WINDOW] = { .type = NLA_FLAG },
+};
+
+static const struct genl_ops nks_tcp_ops[] = {
+	{
+		/* no policy: takes no attributes */
+		.cmd = NKSTAT_CMD_GET_TCP,
+		.doit = nks_nl_get_tcp_doit,
+	},
+	{
+		.cmd = NKSTAT_CMD_GET_TCP_ORPHANS,
+		.dumpit = nks_nl_get_tcp_orphans_dumpit,
+		.policy = nks_nl_get_tcp_orphans_policy,
+		.maxattr = ARRAY_SIZE(nks_nl_get_tcp_orphans_policy) - 1,
+	},
+};
+
+struct nks_group nks_group_tcp = {
+	.id = NKSTAT_GROUP_TCP,
+	.name = "tcp",
+	.init = nks_tcp_init,
+	.exit = nks_tcp_exit,
+	.ops = nks_tcp_ops,
+	.n_ops = ARRAY_SIZE(nks_tcp_ops),
+	.netns_counters = NKS_TCP_NCAUSES,
+};

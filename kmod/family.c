@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The "nkstat" generic netlink family. Every command has its own strict
- * policy; anything a command does not take is refused with an extack
- * message. Replies are filled from snapshots, never under a kernel lock.
+ * The "nkstat" generic netlink family: its registration, GET_INFO, and
+ * what every group's handlers share (admission, replies, packed-row
+ * dumps, attribute helpers). It names no group: each group brings its
+ * own commands (struct nks_group ops), each with its own strict policy;
+ * anything a command does not take is refused with an extack message.
+ * Replies are filled from snapshots, never under a kernel lock.
  */
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
@@ -12,12 +15,9 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
+#include "family.h"
 #include "group.h"
-#include "neigh.h"
-#include "netlink.h"
 #include "netns.h"
-#include "ports.h"
-#include "tcp.h"
 #include "version.h"
 
 static struct genl_family nks_genl_family;
@@ -167,14 +167,11 @@ err_cancel:
 }
 
 /*
- * Admits request @req for group @id in @net: every command but GET_INFO
- * walks a kernel table, so its caller needs CAP_NET_ADMIN over @net
- * (-EPERM), and the group must report on this kernel (-EOPNOTSUPP).
  * The genetlink core's GENL_UNS_ADMIN_PERM would refuse without a
  * message; this says why.
  */
-static int nks_nl_admit(const struct sk_buff *req, struct net *net, u32 id,
-			struct netlink_ext_ack *extack)
+int nks_nl_admit(const struct sk_buff *req, struct net *net, u32 id,
+		 struct netlink_ext_ack *extack)
 {
 	if (!netlink_ns_capable(req, net->user_ns, CAP_NET_ADMIN)) {
 		NL_SET_ERR_MSG_MOD(extack,
@@ -188,12 +185,8 @@ static int nks_nl_admit(const struct sk_buff *req, struct net *net, u32 id,
 	return -EOPNOTSUPP;
 }
 
-/*
- * Replies to a do request with one message of @cmd, filled by @fill from
- * @ctx. The fill runs with no lock held and may sleep.
- */
-static int nks_nl_reply(struct genl_info *info, u8 cmd,
-			int (*fill)(struct sk_buff *msg, void *ctx), void *ctx)
+int nks_nl_reply(struct genl_info *info, u8 cmd,
+		 int (*fill)(struct sk_buff *msg, void *ctx), void *ctx)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -267,116 +260,6 @@ static int nks_nl_get_info_doit(struct sk_buff *skb, struct genl_info *info)
 	return nks_nl_reply(info, NKSTAT_CMD_GET_INFO, nks_nl_fill_info, &ctx);
 }
 
-struct nks_nl_neigh_ctx {
-	struct net *net;
-	u32 only;
-	bool table_wide;
-};
-
-static int nks_nl_fill_neigh(struct sk_buff *msg, void *ctx)
-{
-	const struct nks_nl_neigh_ctx *c = ctx;
-	u32 id;
-	int err;
-
-	for (id = 1; id <= NKSTAT_NEIGH_TABLE_MAX; id++) {
-		if (c->only && id != c->only)
-			continue;
-		err = nks_neigh_fill(msg, c->net, id, c->table_wide);
-		if (err)
-			return err;
-	}
-	return nks_nl_put_lossy(msg, NKSTAT_A_LOSSY, NKSTAT_GROUP_NEIGH);
-}
-
-static int nks_nl_get_neigh_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct nks_nl_neigh_ctx ctx = { .net = genl_info_net(info) };
-	struct nlattr *attr;
-	int err;
-
-	err = nks_nl_admit(skb, genl_info_net(info), NKSTAT_GROUP_NEIGH,
-			   info->extack);
-	if (err)
-		return err;
-	attr = info->attrs[NKSTAT_A_NEIGH_TABLE];
-	if (attr) {
-		ctx.only = nla_get_u32(attr);
-		err = nks_neigh_table_check(ctx.only);
-		if (err == -EINVAL)
-			NL_SET_ERR_MSG_ATTR(info->extack, attr,
-					    "unknown neighbour table");
-		else if (err)
-			NL_SET_ERR_MSG_ATTR(info->extack, attr,
-					    "this kernel has no such neighbour table");
-		if (err)
-			return err;
-	}
-	/* the tables are shared by every netns: their totals are the host's */
-	ctx.table_wide = netlink_capable(skb, CAP_NET_ADMIN);
-	return nks_nl_reply(info, NKSTAT_CMD_GET_NEIGH, nks_nl_fill_neigh, &ctx);
-}
-
-/*
- * One message per device, resuming after the last ifindex sent
- * (cb->args[0]). Devices are counted a batch at a time, outside any lock,
- * and the counts are put into the skb afterwards.
- */
-static int nks_nl_get_neigh_dev_dumpit(struct sk_buff *skb,
-				       struct netlink_callback *cb)
-{
-	struct net *net = sock_net(skb->sk);
-	struct nks_neigh_devrow *rows = NULL;
-	int count, i, err;
-	void *hdr;
-
-	err = nks_nl_admit(cb->skb, net, NKSTAT_GROUP_NEIGH, cb->extack);
-	if (err)
-		return err;
-	if (!cb->args[0] && !cb->args[1]) {
-		nks_netns_inc(net, NKS_NETNS_REQUESTS);
-		cb->args[1] = 1;
-	}
-	count = nks_neigh_dev_collect(net, cb->args[0], &rows);
-	for (i = 0; i < count; i++) {
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &nks_genl_family,
-				  NLM_F_MULTI, NKSTAT_CMD_GET_NEIGH_DEV);
-		if (!hdr || nks_neigh_dev_fill(skb, net, rows, i)) {
-			if (hdr)
-				genlmsg_cancel(skb, hdr);
-			/* a device that does not fit an empty skb never will */
-			if (!skb->len)
-				err = -EMSGSIZE;
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		cb->args[0] = nks_neigh_devrow_ifindex(rows, i);
-	}
-	kfree(rows);
-	if (count < 0)
-		return count;
-	return err ?: skb->len;
-}
-
-static int nks_nl_fill_ports(struct sk_buff *msg, void *net)
-{
-	return nks_ports_fill(msg, net) ?:
-	       nks_nl_put_lossy(msg, NKSTAT_A_LOSSY, NKSTAT_GROUP_PORTS);
-}
-
-static int nks_nl_get_ports_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	int err;
-
-	err = nks_nl_admit(skb, genl_info_net(info), NKSTAT_GROUP_PORTS,
-			   info->extack);
-	if (err)
-		return err;
-	return nks_nl_reply(info, NKSTAT_CMD_GET_PORTS, nks_nl_fill_ports,
-			    genl_info_net(info));
-}
-
 /* A dump of packed rows keeps its struct nks_rows_cursor in cb->args. */
 enum {
 	NKS_ROWS_ARG_POS,
@@ -384,19 +267,6 @@ enum {
 	NKS_ROWS_ARG_END,
 	NKS_ROWS_ARG_FILTER,
 	NKS_ROWS_ARG_BEGUN,	/* set by the first call */
-};
-
-/* A dump of many rows per message: what it reports, and how. */
-struct nks_nl_rows {
-	u32 group;		/* enum nkstat_group */
-	u8 cmd;
-	size_t row_size;	/* starting with a struct nks_row_at */
-	unsigned int batch;	/* rows @collect copies at most */
-	/* sets the cursor from the request, or refuses it with extack */
-	int (*begin)(struct netlink_callback *cb, struct net *net,
-		     struct nks_rows_cursor *c);
-	nks_rows_collect_fn collect;
-	nks_rows_fill_fn fill;
 };
 
 /*
@@ -408,8 +278,8 @@ struct nks_nl_rows {
  * errors go out with the dump's NLMSG_DONE and its extack on every
  * kernel, where a .start callback's extack is dropped by some.
  */
-static int nks_nl_dump_rows(struct sk_buff *skb, struct netlink_callback *cb,
-			    const struct nks_nl_rows *ops)
+int nks_nl_dump_rows(struct sk_buff *skb, struct netlink_callback *cb,
+		     const struct nks_nl_rows *ops)
 {
 	struct net *net = sock_net(skb->sk);
 	struct nks_rows_cursor c = {};
@@ -445,10 +315,7 @@ static int nks_nl_dump_rows(struct sk_buff *skb, struct netlink_callback *cb,
 		for (i = 0; i < n; i++) {
 			at = rows + i * ops->row_size;
 			if (!hdr) {
-				hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-						  cb->nlh->nlmsg_seq,
-						  &nks_genl_family, NLM_F_MULTI,
-						  ops->cmd);
+				hdr = nks_nl_dump_put(skb, cb, ops->cmd);
 				if (!hdr)
 					goto out;
 			}
@@ -478,154 +345,16 @@ out:
 	return err ?: skb->len;
 }
 
-/* GET_PORTS_LIST: the port range and the fewest owners. */
-static int nks_nl_ports_list_begin(struct netlink_callback *cb, struct net *net,
-				   struct nks_rows_cursor *c)
-{
-	struct nlattr **attrs = nks_genl_dump_attrs(cb);
-	u32 lo = 0, hi = U16_MAX, eph_lo, eph_hi;
-
-	if (attrs[NKSTAT_A_PORT_MIN])
-		lo = nla_get_u16(attrs[NKSTAT_A_PORT_MIN]);
-	if (attrs[NKSTAT_A_PORT_MAX])
-		hi = nla_get_u16(attrs[NKSTAT_A_PORT_MAX]);
-	if (lo > hi) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[NKSTAT_A_PORT_MAX],
-				    "port range is inverted: PORT_MAX is below PORT_MIN");
-		return -EINVAL;
-	}
-	if (attrs[NKSTAT_A_PORT_EPHEMERAL]) {
-		nks_ports_ephemeral(net, &eph_lo, &eph_hi);
-		lo = max(lo, eph_lo);
-		hi = min(hi, eph_hi);
-	}
-	/* an empty range (lo > hi) makes an empty dump */
-	c->pos = lo;
-	c->end = hi + 1;
-	if (attrs[NKSTAT_A_PORT_MIN_OWNERS])
-		c->filter = nla_get_u32(attrs[NKSTAT_A_PORT_MIN_OWNERS]);
-	return 0;
-}
-
-static const struct nks_nl_rows nks_nl_ports_list_rows = {
-	.group = NKSTAT_GROUP_PORTS,
-	.cmd = NKSTAT_CMD_GET_PORTS_LIST,
-	.row_size = sizeof(struct nks_port_row),
-	.batch = NKS_PORTS_BATCH,
-	.begin = nks_nl_ports_list_begin,
-	.collect = nks_ports_collect,
-	.fill = nks_ports_row_fill,
-};
-
-/* One NKSTAT_A_PORT per bind bucket, in port order. */
-static int nks_nl_get_ports_list_dumpit(struct sk_buff *skb,
-					struct netlink_callback *cb)
-{
-	return nks_nl_dump_rows(skb, cb, &nks_nl_ports_list_rows);
-}
-
-static int nks_nl_fill_tcp(struct sk_buff *msg, void *net)
-{
-	return nks_tcp_fill(msg, net) ?:
-	       nks_nl_put_lossy(msg, NKSTAT_A_LOSSY, NKSTAT_GROUP_TCP);
-}
-
-static int nks_nl_get_tcp_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	int err;
-
-	err = nks_nl_admit(skb, genl_info_net(info), NKSTAT_GROUP_TCP,
-			   info->extack);
-	if (err)
-		return err;
-	return nks_nl_reply(info, NKSTAT_CMD_GET_TCP, nks_nl_fill_tcp,
-			    genl_info_net(info));
-}
-
-/* GET_TCP_ORPHANS: every hash bucket; the zero-window flag. */
-static int nks_nl_tcp_orphans_begin(struct netlink_callback *cb,
-				    struct net *net, struct nks_rows_cursor *c)
-{
-	c->end = nks_tcp_buckets(net);
-	c->filter = !!nks_genl_dump_attrs(cb)[NKSTAT_A_ORPHAN_ZERO_WINDOW];
-	return 0;
-}
-
-static const struct nks_nl_rows nks_nl_tcp_orphans_rows = {
-	.group = NKSTAT_GROUP_TCP,
-	.cmd = NKSTAT_CMD_GET_TCP_ORPHANS,
-	.row_size = sizeof(struct nks_orphan_row),
-	.batch = NKS_TCP_BATCH,
-	.begin = nks_nl_tcp_orphans_begin,
-	.collect = nks_tcp_collect,
-	.fill = nks_tcp_row_fill,
-};
-
-/* One NKSTAT_A_ORPHAN per orphan, in hash order. */
-static int nks_nl_get_tcp_orphans_dumpit(struct sk_buff *skb,
-					 struct netlink_callback *cb)
-{
-	return nks_nl_dump_rows(skb, cb, &nks_nl_tcp_orphans_rows);
-}
-
-static const struct nla_policy nks_nl_get_tcp_orphans_policy[NKSTAT_A_ORPHAN_ZERO_WINDOW + 1] = {
-	[NKSTAT_A_ORPHAN_ZERO_WINDOW] = { .type = NLA_FLAG },
-};
-
-static const struct nla_policy nks_nl_get_ports_list_policy[NKSTAT_A_PORT_MIN_OWNERS + 1] = {
-	[NKSTAT_A_PORT_MIN] = { .type = NLA_U16 },
-	[NKSTAT_A_PORT_MAX] = { .type = NLA_U16 },
-	[NKSTAT_A_PORT_EPHEMERAL] = { .type = NLA_FLAG },
-	[NKSTAT_A_PORT_MIN_OWNERS] = { .type = NLA_U32 },
-};
-
-static const struct nla_policy nks_nl_get_neigh_policy[NKSTAT_A_NEIGH_TABLE + 1] = {
-	[NKSTAT_A_NEIGH_TABLE] = { .type = NLA_U32 },
-};
-
 static const struct nla_policy nks_nl_get_info_policy[NKSTAT_A_GROUP_ID + 1] = {
 	[NKSTAT_A_GROUP_ID] = { .type = NLA_U32 },
 };
 
-static const struct genl_ops nks_genl_ops[] = {
+static const struct genl_ops nks_nl_info_ops[] = {
 	{
 		.cmd = NKSTAT_CMD_GET_INFO,
 		.doit = nks_nl_get_info_doit,
 		.policy = nks_nl_get_info_policy,
 		.maxattr = ARRAY_SIZE(nks_nl_get_info_policy) - 1,
-	},
-	{
-		.cmd = NKSTAT_CMD_GET_NEIGH,
-		.doit = nks_nl_get_neigh_doit,
-		.policy = nks_nl_get_neigh_policy,
-		.maxattr = ARRAY_SIZE(nks_nl_get_neigh_policy) - 1,
-	},
-	{
-		/* no policy: the dump takes no attributes */
-		.cmd = NKSTAT_CMD_GET_NEIGH_DEV,
-		.dumpit = nks_nl_get_neigh_dev_dumpit,
-	},
-	{
-		/* no policy: takes no attributes */
-		.cmd = NKSTAT_CMD_GET_PORTS,
-		.doit = nks_nl_get_ports_doit,
-	},
-	{
-		.cmd = NKSTAT_CMD_GET_PORTS_LIST,
-		.dumpit = nks_nl_get_ports_list_dumpit,
-		.policy = nks_nl_get_ports_list_policy,
-		.maxattr = ARRAY_SIZE(nks_nl_get_ports_list_policy) - 1,
-	},
-	{
-		/* no policy: takes no attributes */
-		.cmd = NKSTAT_CMD_GET_TCP,
-		.doit = nks_nl_get_tcp_doit,
-	},
-	{
-		.cmd = NKSTAT_CMD_GET_TCP_ORPHANS,
-		.dumpit = nks_nl_get_tcp_orphans_dumpit,
-		.policy = nks_nl_get_tcp_orphans_policy,
-		.maxattr = ARRAY_SIZE(nks_nl_get_tcp_orphans_policy) - 1,
 	},
 };
 
@@ -635,18 +364,49 @@ static struct genl_family nks_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.netnsok = true,
 	.parallel_ops = true,
-	.ops = nks_genl_ops,
-	.n_ops = ARRAY_SIZE(nks_genl_ops),
+	/* .ops, .n_ops: GET_INFO's and every group's, set at init */
 	/* strict header checks and policies for every command */
 	.resv_start_op = NKSTAT_CMD_GET_INFO,
 };
 
+void *nks_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
+		      u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   &nks_genl_family, NLM_F_MULTI, cmd);
+}
+
+/* The family's ops: GET_INFO's, then each group's, in groups.h order. */
+static struct genl_ops *nks_genl_ops __ro_after_init;
+
 int __init nks_genl_init(void)
 {
-	return genl_register_family(&nks_genl_family);
+	const struct nks_group *grp;
+	unsigned int i, n = ARRAY_SIZE(nks_nl_info_ops);
+	int err;
+
+	for (i = 0; (grp = nks_group_at(i)); i++)
+		n += grp->n_ops;
+	nks_genl_ops = kcalloc(n, sizeof(*nks_genl_ops), GFP_KERNEL);
+	if (!nks_genl_ops)
+		return -ENOMEM;
+	memcpy(nks_genl_ops, nks_nl_info_ops, sizeof(nks_nl_info_ops));
+	n = ARRAY_SIZE(nks_nl_info_ops);
+	for (i = 0; (grp = nks_group_at(i)); i++) {
+		memcpy(nks_genl_ops + n, grp->ops, grp->n_ops * sizeof(*grp->ops));
+		n += grp->n_ops;
+	}
+	nks_genl_family.ops = nks_genl_ops;
+	nks_genl_family.n_ops = n;
+
+	err = genl_register_family(&nks_genl_family);
+	if (err)
+		kfree(nks_genl_ops);
+	return err;
 }
 
 void nks_genl_exit(void)
 {
 	genl_unregister_family(&nks_genl_family);
+	kfree(nks_genl_ops);
 }
