@@ -23,6 +23,7 @@ they are still open, and prints one JSON object on stdout:
 import argparse
 import errno
 import json
+import os
 import random
 import socket
 import subprocess
@@ -189,8 +190,9 @@ def devbind(args):
 
 
 def churn(args):
+    """Binds and closes 200 sockets at a time until --until exists (at most --seconds)."""
     end, n = time.monotonic() + args.seconds, 0
-    while time.monotonic() < end:
+    while time.monotonic() < end and not os.path.exists(args.until):
         socks = []
         for _ in range(200):
             b = socket.socket()
@@ -225,7 +227,8 @@ def main():
     sp.add_argument("--run", action="append", default=[])
     sp.add_argument("devs", nargs="+")
     sp = sub.add_parser("churn")
-    sp.add_argument("--seconds", type=float, default=5)
+    sp.add_argument("--seconds", type=float, default=300)
+    sp.add_argument("--until", required=True)
     args = p.parse_args()
     globals()[args.cmd](args)
 
