@@ -11,10 +11,11 @@ require_module
 p=nks-watch-$$
 NS=$p-ns
 dir=$(mktemp -d)
-watcher=
+watcher='' helper=''
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	[ -n "$watcher" ] && kill "$watcher" 2>/dev/null
+	[ -n "$helper" ] && kill "$helper" 2>/dev/null
 	wait 2>/dev/null
 	ip netns del "$NS" 2>/dev/null
 	rm -rf "$dir"
@@ -23,29 +24,45 @@ trap cleanup EXIT
 netns_up "$NS"
 ip netns exec "$NS" sysctl -q -w net.ipv4.ip_local_port_range="40000 40009"
 
-# fail K: K connect() calls that find no free local port, while the
-# range's 10 ports are held by connections to a listener
+# fail K [READY GO]: K connect() calls that find no free local port,
+# while the range's 10 ports are held by connections to a listener; prints
+# how many failed. With READY and GO, it writes "ready" to READY once set
+# up, and fails its connects only once GO exists: a Python start takes
+# several seconds in a debug guest, the connects a few milliseconds.
 fail() {
 	ip netns exec "$NS" python3 -c '
-import socket, sys
+import os, socket, sys, time
 srv = socket.socket(); srv.bind(("127.0.0.1", 5000)); srv.listen(64)
 held = [socket.create_connection(("127.0.0.1", 5000)) for _ in range(10)]
+if len(sys.argv) > 2:
+    open(sys.argv[2], "w").write("ready\n")
+    while not os.path.exists(sys.argv[3]):
+        time.sleep(0.05)
 failed = 0
 for _ in range(int(sys.argv[1])):
     try:
         socket.create_connection(("127.0.0.1", 5000))
     except OSError:
         failed += 1
-print(failed)' "$1"
+print(failed)' "$@"
 }
 metric='ports_connect_eaddrnotavail_total'
 
 # --- watch: one block per round when not on a terminal -----------------
-# 6 rounds a second apart; the failures land in one of the later ones
+# 6 rounds a second apart; the failures go in once the first is out
+fail 7 "$dir/ready" "$dir/go" >"$dir/failed" &
+helper=$!
+wait_ready "$dir/ready" 600
 nkstat -n "$NS" watch -i 1 -c 6 ports >"$dir/watch" &
 watcher=$!
-sleep 0.5
-failed=$(fail 7)
+for _ in $(seq 100); do
+	[ -s "$dir/watch" ] && break
+	sleep 0.1
+done
+touch "$dir/go"
+wait "$helper"
+helper=
+failed=$(<"$dir/failed")
 wait "$watcher"
 rc=$?
 watcher=
