@@ -36,8 +36,15 @@ cleanup() {
 trap cleanup EXIT
 
 # the YNL CLI with our spec, JSON out; the spec is validated against the
-# schema once (the check below), not again on every call
-ynl=(/usr/bin/python3 "$SRC/tools/net/ynl/cli.py" --spec "$SPEC" --no-schema --output-json)
+# schema once (the check below), not again on every call. It reads the
+# spec with libyaml's loader, not PyYAML's pure-Python one: 0.09 s
+# against 0.72 s of a guest's CPU per call (6.12 guest).
+ynl=(/usr/bin/python3 -c 'import runpy, sys, yaml
+yaml.safe_load = lambda stream: yaml.load(stream, Loader=yaml.CSafeLoader)
+sys.argv = sys.argv[1:]
+sys.path.insert(0, sys.argv[0].rsplit("/", 1)[0])
+runpy.run_path(sys.argv[0], run_name="__main__")'
+	"$SRC/tools/net/ynl/cli.py" --spec "$SPEC" --no-schema --output-json)
 validate=(/usr/bin/python3 "$SRC/tools/net/ynl/cli.py" --spec "$SPEC"
 	--schema "$SRC/Documentation/netlink/genetlink.yaml" --list-ops)
 # shellcheck disable=SC2317 # run through tap_check
