@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# docs/netlink/nkstat.yaml against the module, through the kernel's own
-# YNL CLI (tools/net/ynl from Debian's linux-source-6.12, unpacked by
+# docs/netlink/specs/nkstat.yaml against the module, through the kernel's
+# own YNL CLI (tools/net/ynl from Debian's linux-source-6.12, unpacked by
 # scripts/deps): the spec must validate against the kernel's genetlink
-# schema, give every command, attribute, enum entry and constant the
+# schema, found beside it as in the kernel's tree, give every command, attribute, enum entry and constant the
 # value include/uapi/linux/nkstat.h gives it (and leave none of the
 # header's out), and what YNL decodes with it must agree with nkstat -j.
 # If it does not, the spec or the uapi header is wrong.
@@ -13,7 +13,7 @@ source "$(dirname "$0")/lib.sh"
 require_module
 
 SRC=${NKSTAT_SOURCE:-$NKSTAT_REPO/.cache/linux-source-6.12}
-SPEC=$NKSTAT_REPO/docs/netlink/nkstat.yaml
+SPEC=$NKSTAT_REPO/docs/netlink/specs/nkstat.yaml
 [ -f "$SRC/tools/net/ynl/cli.py" ] || skip_all "no YNL CLI in $SRC (run scripts/deps)"
 pyrun -c 'import yaml, jsonschema' </dev/null 2>/dev/null ||
 	skip_all "python3-yaml and python3-jsonschema are needed (run scripts/deps)"
@@ -45,8 +45,9 @@ sys.argv = sys.argv[1:]
 sys.path.insert(0, sys.argv[0].rsplit("/", 1)[0])
 runpy.run_path(sys.argv[0], run_name="__main__")'
 	"$SRC/tools/net/ynl/cli.py" --spec "$SPEC" --no-schema --output-json)
-validate=(/usr/bin/python3 "$SRC/tools/net/ynl/cli.py" --spec "$SPEC"
-	--schema "$SRC/Documentation/netlink/genetlink.yaml" --list-ops)
+# the CLI as a reader of the README would run it: no flag but the spec's
+# path, whose folder above holds the schema
+validate=(/usr/bin/python3 "$SRC/tools/net/ynl/cli.py" --spec "$SPEC" --list-ops)
 # shellcheck disable=SC2317 # run through tap_check
 # same WHAT A B: true if the JSON values A (from YNL) and B (from nkstat)
 # are equal; prints both when they are not
@@ -145,7 +146,9 @@ PY
 # shellcheck disable=SC2317 # run through tap_check
 # shellcheck disable=SC2317 # run through tap_check
 validated() { "${validate[@]}" >/dev/null; }
-tap_check "spec: validates against the kernel's genetlink schema" validated
+tap_check "spec: the schema beside it is the kernel's genetlink.yaml" \
+	cmp "$NKSTAT_REPO/docs/netlink/genetlink.yaml" "$SRC/Documentation/netlink/genetlink.yaml"
+tap_check "spec: validates against the kernel's genetlink schema, found with no flag" validated
 tap_check "spec: every value is the uapi header's, and no entry of the header is missing" \
 	spec_is_uapi
 

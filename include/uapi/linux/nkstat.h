@@ -8,7 +8,7 @@
  * skip attributes they do not know and treat a missing attribute as "not
  * available on this kernel", never as zero.
  *
- * docs/netlink/nkstat.yaml describes the same ABI as a YNL spec, and
+ * docs/netlink/specs/nkstat.yaml describes the same ABI as a YNL spec, and
  * selftests/ynl.sh checks the two against each other.
  *
  * Requests are validated strictly: an attribute a command does not take,
