@@ -3,9 +3,10 @@
 # docs/netlink/specs/nkstat.yaml against the module, through the kernel's
 # own YNL CLI (tools/net/ynl from Debian's linux-source-6.12, unpacked by
 # scripts/deps): the spec must validate against the kernel's genetlink
-# schema, found beside it as in the kernel's tree, give every command, attribute, enum entry and constant the
-# value include/uapi/linux/nkstat.h gives it (and leave none of the
-# header's out), and what YNL decodes with it must agree with nkstat -j.
+# schema, found beside it as in the kernel's tree, give every command,
+# attribute, enum entry and constant the value include/uapi/linux/nkstat.h
+# gives it (and leave none of the header's out), and what YNL decodes with
+# it must agree with nkstat -j.
 # If it does not, the spec or the uapi header is wrong.
 
 # shellcheck source=selftests/lib.sh
