@@ -47,6 +47,13 @@ for _ in range(int(sys.argv[1])):
 print(failed)' "$@"
 }
 metric='ports_connect_eaddrnotavail_total'
+# first_round FILE: waits, 30 s at most, for watch's first round in FILE
+first_round() {
+	for _ in $(seq 300); do
+		grep -q '^nkstat watch' "$1" && return
+		sleep 0.1
+	done
+}
 
 # --- watch: one block per round when not on a terminal -----------------
 # 6 rounds a second apart; the failures go in once the first is out
@@ -55,10 +62,7 @@ helper=$!
 wait_ready "$dir/ready" 600
 nkstat -n "$NS" watch -i 1 -c 6 ports >"$dir/watch" &
 watcher=$!
-for _ in $(seq 100); do
-	[ -s "$dir/watch" ] && break
-	sleep 0.1
-done
+first_round "$dir/watch"
 touch "$dir/go"
 wait "$helper"
 helper=
@@ -93,10 +97,7 @@ tap_check "watch on a terminal redraws the screen" grep -q $'\033\\[H\033\\[2J' 
 # gets 30 s to end before it is killed and the check fails.
 env --default-signal=INT nkstat watch -i 0.2 >"$dir/int" &
 watcher=$!
-for _ in $(seq 300); do
-	grep -q '^nkstat watch' "$dir/int" && break
-	sleep 0.1
-done
+first_round "$dir/int"
 kill -INT "$watcher"
 rc=timeout
 for _ in $(seq 300); do
