@@ -60,6 +60,14 @@ sysctl -q -w net.ipv4.neigh.default.gc_thresh3=128 net.ipv4.neigh.default.gc_thr
 ip netns add "$A"
 ip netns add "$B"
 veth_up "$A" a0 "$B" b0 10.99.0.1/16 10.99.0.2/16 2001:db8:99::1/64 2001:db8:99::2/64
+# The gc work re-arms itself every base_reachable_time/2 of the table's
+# default parms, read when it runs: a value set in periodic() takes
+# effect only after the run already queued (15 s by default). Shorten
+# the period now, after a0 and b0 took their copy of the parms, so that
+# periodic() waits at most 2 s for it. Below gc_thresh1 a run frees
+# nothing; it only counts periodic_gc_runs.
+sysctl -q -w net.ipv4.neigh.default.base_reachable_time_ms=4000 \
+	net.ipv6.neigh.default.base_reachable_time_ms=4000
 
 # burst FAMILY COUNT START: from netns A, one UDP datagram to each of
 # COUNT addresses nobody answers. Prints "sent errno-name..." counts; with
@@ -278,8 +286,8 @@ periodic() {
 	save0
 	sysctl -q -w "$rt=1000" "$SYS.default.gc_thresh1=32"
 	burst "$FAM" 100 3000 >/dev/null
-	for _ in $(seq 30); do
-		sleep 1
+	for _ in $(seq 60); do
+		sleep 0.5
 		h=$(neigh_json "" "$TBL")
 		[ $(($(field "$h" "$TBL" periodic_gc_runs) - $(field "$H0" "$TBL" periodic_gc_runs))) -ge 2 ] &&
 			[ "$(field "$h" "$TBL" periodic_gc_reclaimed)" -gt \
