@@ -63,8 +63,9 @@ veth_up "$A" a0 "$B" b0 10.99.0.1/16 10.99.0.2/16 2001:db8:99::1/64 2001:db8:99:
 # The gc work re-arms itself every base_reachable_time/2 of the table's
 # default parms, read when it runs: a value set in periodic() takes
 # effect only after the run already queued (15 s by default). Shorten
-# the period now, after a0 and b0 took their copy of the parms, so that
-# periodic() waits at most 2 s for it. Below gc_thresh1 a run frees
+# the period now, after a0 and b0 took their copy of the parms: once
+# that queued run has fired, within 15 s of here (sections 1 and 2
+# take about 10 s), one follows every 2 s. Below gc_thresh1 a run frees
 # nothing; it only counts periodic_gc_runs.
 sysctl -q -w net.ipv4.neigh.default.base_reachable_time_ms=4000 \
 	net.ipv6.neigh.default.base_reachable_time_ms=4000

@@ -58,14 +58,14 @@ check() {
 	[ "$rc" = "$want_rc" ] || why="exit $rc, want $want_rc"
 	if [ -z "$why" ]; then
 		if [ -z "$want_out" ]; then
-			[ -n "$outs" ] && why="unexpected stdout: ${outs:0:200}"
+			[ -s "$out" ] && why="unexpected stdout: ${outs:0:200}"
 		else
 			matches "$want_out" "$out" || why="stdout does not match /$want_out/: ${outs:0:200}"
 		fi
 	fi
 	if [ -z "$why" ]; then
 		if [ -z "$want_err" ]; then
-			[ -n "$errs" ] && why="unexpected stderr: ${errs:0:200}"
+			[ -s "$err" ] && why="unexpected stderr: ${errs:0:200}"
 		else
 			[ "${#newlines}" = 1 ] || why="stderr is not one line: ${errs:0:300}"
 			matches "$want_err" "$err" || why="stderr does not match /$want_err/: $errs"
