@@ -31,19 +31,27 @@ netns_objects() {
 		echo unknown
 	fi
 }
-# after_next_cleanup: netns_objects once one more netns was made and
-# dismantled. cleanup_net() frees a struct net only on its next run
-# (net_complete_free(): the defer_free_list, "wait for an extra
-# rcu_barrier() before final free"; 6.12, and 6.1.192 too): the last
-# batch of the churn stays allocated until another netns goes. Seen on
-# 6.1 without the module: 12 left after 300 netns, for 40 s, freed by
-# the next `unshare -n true`. The netns made here is then the one left,
-# as it was when objs0 was read; a netns whose refcount leaked would
-# still count.
+# after_next_cleanup: netns_objects, with one more netns made and
+# dismantled first if none was in the last 10 s. cleanup_net() frees a
+# struct net only on its next run (net_complete_free(): the
+# defer_free_list, "wait for an extra rcu_barrier() before final free";
+# 6.12, and 6.1.192 too): the last batch of the churn stays allocated
+# until another netns goes. Seen on 6.1 without the module: 12 left
+# after 300 netns, for 40 s, freed by the next `unshare -n true`. Once
+# that netns's own cleanup_net() has run, it is the one left, as when
+# objs0 was read (a kick every time would keep one in flight); a netns
+# whose refcount leaked would still count. The time of the last kick is
+# in $kicked (settled runs this in a subshell).
+kicked=/tmp/nks-churn-kicked-$$
 # shellcheck disable=SC2317 # run through settled
 after_next_cleanup() {
-	unshare -n true
-	sleep 1		# for its cleanup_net() to run
+	local now last=0
+	printf -v now '%(%s)T' -1
+	[ -e "$kicked" ] && read -r last <"$kicked"
+	if [ $((now - last)) -ge 10 ]; then
+		unshare -n true
+		echo "$now" >"$kicked"
+	fi
 	netns_objects
 }
 # settled VALUE FN [ARGS]: waits up to 150 s for FN's output to be VALUE;
@@ -113,6 +121,7 @@ tap_check "every orphan died: no TCP socket left" settled 0 sockstat orphan
 tap_check "TCP sockets allocated back to $alloc0" settled "$alloc0" sockstat alloc
 freed=no
 [ "$objs0" != unknown ] && settled "$objs0" after_next_cleanup && freed=yes
+rm -f "$kicked"
 tap_check "every netns was freed: struct net objects back to $objs0" [ $freed = yes ]
 [ $freed = yes ] || holders
 echo "# sockets and netns gone $(($(date +%s) - t0)) s after the last one was left"
