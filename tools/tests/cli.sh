@@ -52,7 +52,7 @@ check() {
 	IFS= read -r -d '' outs <"$out"
 	IFS= read -r -d '' errs <"$err"
 	newlines=${errs//[^$'\n']/}
-	# for the messages, as $(...) would give them
+	# for the messages: without the final newline
 	outs=${outs%%$'\n'} errs=${errs%%$'\n'}
 	n=$((n + 1))
 	[ "$rc" = "$want_rc" ] || why="exit $rc, want $want_rc"
